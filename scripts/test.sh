@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): type-check, then every jest project.
+# Integration/e2e suites start their own stand-ins and moto_server and stop them afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== typecheck" && npx tsc --noEmit -p .
+echo "== jest" && npx jest --ci "$@"

@@ -1,0 +1,32 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/**
+ * Structured JSON logs (Powertools Logger) and CloudWatch EMF metrics (Powertools Metrics).
+ * Both read their own POWERTOOLS_* variables (service name, log level, namespace).
+ * Never pass a secret or a full webhook URL to either: use `redactSecretUrl`.
+ */
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'halo-jira-port' });
+
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'HaloJiraPort',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'halo-jira-port',
+});
+
+export function count(name: string, value = 1): void {
+  if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+}
+
+/** `https://ingest.port.io/AbCdEf123456` → `https://ingest.port.io/Ab…(redacted)`: the key never reaches a log. */
+export function redactSecretUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const path = u.pathname
+      .split('/')
+      .map((seg) => (seg.length >= 8 ? `${seg.slice(0, 2)}…(redacted)` : seg))
+      .join('/');
+    return `${u.protocol}//${u.host}${path}`;
+  } catch {
+    return '<redacted url>';
+  }
+}
