@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== typecheck" && npx tsc --noEmit -p .
-echo "== jest" && npx jest --ci "$@"
+echo "== jest: unit + integration (parallel workers)" && npx jest --ci --selectProjects unit integration "$@"
+# e2e suites share one build dir (.esbuild) through `sls`, so they run one at a time.
+echo "== jest: e2e (serial)" && npx jest --ci --selectProjects e2e --runInBand --passWithNoTests "$@"
