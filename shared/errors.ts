@@ -63,8 +63,8 @@ export interface ConfigProblem {
 }
 
 function describeProblem(p: ConfigProblem): string {
-  const shown = p.value === undefined ? 'is not set' : `=${JSON.stringify(p.value)}`;
-  return `${p.variable} ${shown}; expected ${p.expected}`;
+  const shown = p.value === undefined ? ' is not set' : `=${JSON.stringify(p.value)}`;
+  return `${p.variable}${shown}; expected ${p.expected}`;
 }
 
 export const isRetryable = (err: unknown): err is RetryableError => err instanceof RetryableError;
