@@ -1,0 +1,114 @@
+import type { SQSBatchResponse } from 'aws-lambda';
+import type { Deadline } from '../../shared/http/retry';
+import { reasonOf } from '../../shared/errors';
+import { planRequests, splitRequest, WIRE_LIMITS, type BatchLimits, type IngestRequest } from './batching';
+import type { DeadLetter, DeadLetterQueue } from './dead-letter';
+import { batchResponse, classifyFailure, type RecordOutcome } from './outcomes';
+import { triage, type Accepted, type SqsRecordLike } from './triage';
+
+/**
+ * One invocation: triage every record, pack the good ones into wire-format requests, send them
+ * with bounded concurrency, dead-letter the permanently bad, and report the rest for redelivery.
+ */
+export interface PortIngest {
+  /** Resolves on 2xx; throws RetryableError (transient) or HttpError (Port refused it). */
+  post(req: IngestRequest, deadline: Deadline): Promise<void>;
+}
+
+export interface ForwardDeps {
+  ingest: PortIngest;
+  deadLetters: DeadLetterQueue;
+  /** Time budget for Port requests; the margin after it is left for dead-lettering. */
+  deadline: Deadline;
+  concurrency: number;
+  limits?: BatchLimits;
+  onError?: (message: string, details: Record<string, unknown>) => void;
+}
+
+export interface ForwardReport {
+  response: SQSBatchResponse;
+  delivered: number;
+  deadLettered: number;
+  /** Records reported in batchItemFailures. */
+  failed: number;
+  requests: number;
+}
+
+export async function forwardRecords(records: readonly SqsRecordLike[], deps: ForwardDeps): Promise<ForwardReport> {
+  const outcomes = new Map<string, RecordOutcome>();
+  const byId = new Map(records.map((r) => [r.messageId, r]));
+  const letters: DeadLetter[] = [];
+  let requests = 0;
+  try {
+    const accepted: Accepted[] = [];
+    for (const record of records) {
+      const t = triage(record);
+      if (t.kind === 'reject') letters.push({ record, reason: t.reason, errorClass: t.errorClass, source: t.source });
+      else accepted.push(t);
+    }
+
+    const condemn = (items: readonly Accepted[], reason: string): void => {
+      for (const i of items) {
+        const record = byId.get(i.messageId);
+        if (record) letters.push({ record, reason, errorClass: 'PortRejected', source: i.source });
+      }
+    };
+    const deliver = async (req: IngestRequest): Promise<IngestRequest[]> => {
+      requests++;
+      try {
+        await deps.ingest.post(req, deps.deadline);
+        for (const i of req.items) outcomes.set(i.messageId, { kind: 'delivered' });
+        return [];
+      } catch (err) {
+        const verdict = classifyFailure(err);
+        if (verdict.kind === 'transient') {
+          for (const i of req.items) outcomes.set(i.messageId, { kind: 'transient', reason: verdict.reason });
+        } else if (verdict.kind === 'isolate' && req.items.length > 1) {
+          return splitRequest(req);
+        } else {
+          condemn(req.items, verdict.reason);
+        }
+        return [];
+      }
+    };
+    await runPool(planRequests(accepted, deps.limits ?? WIRE_LIMITS), deps.concurrency, deliver);
+
+    if (letters.length > 0) {
+      const unsent = await deps.deadLetters.send(letters);
+      for (const l of letters) {
+        const id = l.record.messageId;
+        outcomes.set(id, unsent.has(id) ? { kind: 'dead-letter-failed', reason: l.reason } : { kind: 'dead-lettered', reason: l.reason });
+      }
+    }
+  } catch (err) {
+    // Never lose records: whatever is not settled yet is reported for redelivery below.
+    deps.onError?.('forwarding failed unexpectedly; unsettled records will be redelivered', { error: reasonOf(err) });
+  }
+  const response = batchResponse([...byId.keys()], outcomes);
+  const count = (k: RecordOutcome['kind']): number => [...outcomes.values()].filter((o) => o.kind === k).length;
+  return { response, delivered: count('delivered'), deadLettered: count('dead-lettered'), failed: response.batchItemFailures.length, requests };
+}
+
+/** Runs `work` over a queue that work may extend (split requests), at most `limit` at a time. */
+export async function runPool<T>(initial: readonly T[], limit: number, work: (t: T) => Promise<T[]>): Promise<void> {
+  const queue = [...initial];
+  let active = 0;
+  await new Promise<void>((resolve, reject) => {
+    const pump = (): void => {
+      if (queue.length === 0 && active === 0) return resolve();
+      while (active < Math.max(1, limit) && queue.length > 0) {
+        const next = queue.shift() as T;
+        active++;
+        work(next).then(
+          (more) => {
+            active--;
+            queue.push(...more);
+            pump();
+          },
+          reject,
+        );
+      }
+    };
+    pump();
+  });
+}
