@@ -1,0 +1,77 @@
+/**
+ * What the dashboard shows: one JSON document, rebuilt on demand from the live stand-ins, moto and
+ * the run log. The page renders it as is; the e2e test reads it too.
+ */
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface StartupStep {
+  id: string;
+  title: string;
+  status: StepStatus;
+  detail?: string;
+  ms?: number;
+}
+
+export interface HaloIssueRow {
+  id: string;
+  name: string;
+  type: string;
+  source: string;
+  critical: boolean;
+  asset: string;
+  status: string;
+  /** Key of the Jira ticket carrying this issue's id, when there is one. */
+  ticket?: string;
+}
+
+export interface TicketRow {
+  key: string;
+  haloIssueId: string;
+  summary: string;
+  status: string;
+  history: Array<{ at: string; from: string; to: string }>;
+}
+
+export interface EntityRow {
+  identifier: string;
+  title: string;
+  properties: Record<string, unknown>;
+}
+
+export interface BlueprintEntities {
+  blueprint: string;
+  entities: EntityRow[];
+}
+
+export interface DeadLetterRow {
+  messageId: string;
+  sentAt: string;
+  reason: string;
+  excerpt: string;
+}
+
+export interface RunRow {
+  at: string;
+  fn: 'jiraSync' | 'portForwarder';
+  trigger: 'schedule' | 'manual' | 'queue';
+  ok: boolean;
+  summary: string;
+}
+
+export interface Snapshot {
+  phase: 'starting' | 'ready' | 'failed' | 'stopping' | 'stopped';
+  error?: string;
+  steps: StartupStep[];
+  halo: HaloIssueRow[];
+  jira: TicketRow[];
+  port: BlueprintEntities[];
+  dlq: { count: number; messages: DeadLetterRow[] };
+  runs: RunRow[];
+  samples: string[];
+  counters: Record<string, number>;
+  links: Record<string, string>;
+}
+
+export function emptySnapshot(): Snapshot {
+  return { phase: 'starting', steps: [], halo: [], jira: [], port: [], dlq: { count: 0, messages: [] }, runs: [], samples: [], counters: {}, links: {} };
+}
