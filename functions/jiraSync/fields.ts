@@ -38,8 +38,9 @@ function lookup(fields: readonly JiraField[], nameOrId: string): ResolvedField |
 
 export function resolveFields(config: SyncConfig, fields: readonly JiraField[]): ResolvedFields {
   const problems: ConfigProblem[] = [];
-  const unknown = (variable: string, value: string): void =>
+  const unknown = (variable: string, value: string): void => {
     problems.push({ variable, value, expected: 'a Jira field name or id that exists on this site (GET /rest/api/3/field)' });
+  };
   const haloId = lookup(fields, config.jiraIssueIdField);
   if (!haloId) unknown('JIRA_ISSUE_ID_FIELD', config.jiraIssueIdField);
   const mapping = config.fieldMapping.flatMap((m) => {

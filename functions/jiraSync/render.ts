@@ -47,7 +47,7 @@ function sections(issue: HaloIssue, more: Enrichment): AdfNode[] {
 }
 
 export function renderDescription(issue: HaloIssue, more: Enrichment): AdfDoc {
-  return fitToLimit({ version: 1, type: 'doc', content: sections(issue, more) });
+  return fitToLimit({ version: 1, type: 'doc', content: [...sections(issue, more), paragraph(changeMarker(issue))] });
 }
 
 /** Marker of one Halo change; a comment carrying it is never added twice to a ticket. */

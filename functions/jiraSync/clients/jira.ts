@@ -1,0 +1,235 @@
+import { HttpClient } from '../../../shared/http/client';
+import { NO_DEADLINE, withRetry, type Deadline } from '../../../shared/http/retry';
+import { HttpError, PermanentError, RetryableError } from '../../../shared/errors';
+import { haloIdOf, type JiraField, type ResolvedField } from '../fields';
+import type { Ticket } from '../model';
+import type { AdfDoc } from '../render';
+
+/**
+ * Jira Cloud REST v3 with Basic auth (account e-mail + API token): field list, correlation through
+ * /rest/api/3/search/jql (many Halo ids per query, nextPageToken paging, reconcileIssues for
+ * tickets created in this run), bulk create, transitions by name, comments in ADF.
+ * Writes that Jira may have applied before failing (5xx, timeout) are not repeated here: the
+ * caller leaves the issue for the next run, whose search sees what really happened.
+ */
+export interface Transition {
+  id: string;
+  name: string;
+  to?: string;
+}
+
+export type CreateResult = { ok: true; id: string; key: string } | { ok: false; error: Error };
+
+export interface JiraApi {
+  fields(): Promise<JiraField[]>;
+  findTickets(idField: ResolvedField, haloIds: readonly string[], reconcileIds?: readonly string[]): Promise<Ticket[]>;
+  createTickets(issueFields: ReadonlyArray<Record<string, unknown>>): Promise<CreateResult[]>;
+  transitions(key: string): Promise<Transition[]>;
+  transition(key: string, transitionId: string): Promise<void>;
+  /** The description and comment bodies of a ticket, to look for a change marker. */
+  ticketTexts(key: string): Promise<unknown[]>;
+  addComment(key: string, body: AdfDoc): Promise<void>;
+}
+
+export interface JiraClientOptions {
+  baseUrl: string;
+  user: string;
+  token: string;
+  deadline?: Deadline;
+  maxSockets?: number;
+  /** Halo ids per search request (each is one OR clause). */
+  idsPerSearch?: number;
+}
+
+export const BULK_CREATE_MAX = 50;
+const RECONCILE_MAX = 50;
+
+export class JiraClient implements JiraApi {
+  private readonly http: HttpClient;
+  private readonly deadline: Deadline;
+  /** Requests made, by kind ('search', 'create', 'transitions', 'transition', 'issue', 'comment', 'field'). */
+  readonly requests: Record<string, number> = {};
+
+  constructor(private readonly opts: JiraClientOptions) {
+    const basic = Buffer.from(`${opts.user}:${opts.token}`).toString('base64');
+    this.http = new HttpClient({
+      service: 'jira',
+      baseURL: opts.baseUrl,
+      headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
+      maxSockets: opts.maxSockets ?? 20,
+      timeoutMs: 30_000,
+    });
+    this.deadline = opts.deadline ?? NO_DEADLINE;
+  }
+
+  async fields(): Promise<JiraField[]> {
+    this.count('field');
+    return (await this.http.request<JiraField[]>({ url: '/rest/api/3/field', deadline: this.deadline })).data;
+  }
+
+  async findTickets(idField: ResolvedField, haloIds: readonly string[], reconcileIds: readonly string[] = []): Promise<Ticket[]> {
+    if (haloIds.length === 0) return [];
+    const wanted = new Set(haloIds);
+    // Exact-phrase match on the id field; equality is still verified below.
+    const jql = haloIds.map((id) => `${idField.jql} ~ ${jqlString(`"${id}"`)}`).join(' OR ');
+    const reconcileIssues = reconcileIds.slice(0, RECONCILE_MAX).map(Number).filter(Number.isSafeInteger);
+    const tickets: Ticket[] = [];
+    let nextPageToken: string | undefined;
+    do {
+      this.count('search');
+      const res = await this.http.request<SearchPage>({
+        method: 'POST',
+        url: '/rest/api/3/search/jql',
+        data: {
+          jql,
+          fields: ['status', 'updated', idField.id],
+          maxResults: 100,
+          ...(nextPageToken ? { nextPageToken } : {}),
+          ...(reconcileIssues.length ? { reconcileIssues } : {}),
+        },
+        deadline: this.deadline,
+      });
+      for (const issue of res.data.issues ?? []) {
+        const haloId = haloIdOf(issue.fields?.[idField.id]);
+        if (!haloId || !wanted.has(haloId)) continue;
+        const status = issue.fields?.status as { name?: string } | undefined;
+        tickets.push({ id: String(issue.id), key: issue.key, status: status?.name ?? '', updated: String(issue.fields?.updated ?? ''), haloId });
+      }
+      nextPageToken = res.data.isLast === false || res.data.nextPageToken ? (res.data.nextPageToken ?? undefined) : undefined;
+    } while (nextPageToken);
+    return tickets;
+  }
+
+  async createTickets(issueFields: ReadonlyArray<Record<string, unknown>>): Promise<CreateResult[]> {
+    const results: CreateResult[] = [];
+    for (let start = 0; start < issueFields.length; start += BULK_CREATE_MAX) {
+      const batch = issueFields.slice(start, start + BULK_CREATE_MAX);
+      this.count('create');
+      const res = await this.unrepeatableWrite(() =>
+        this.http.request<CreatedIssues>({
+          method: 'POST',
+          url: '/rest/api/3/issue/bulk',
+          data: { issueUpdates: batch.map((fields) => ({ fields })) },
+          deadline: this.deadline,
+          accept: [400],
+          retry: false,
+        }),
+      );
+      results.push(...bulkResults(batch.length, res.data));
+    }
+    return results;
+  }
+
+  async transitions(key: string): Promise<Transition[]> {
+    this.count('transitions');
+    const res = await this.http.request<{ transitions?: Array<{ id: string; name: string; to?: { name?: string } }> }>({
+      url: `/rest/api/3/issue/${encodeURIComponent(key)}/transitions`,
+      deadline: this.deadline,
+    });
+    return (res.data.transitions ?? []).map((t) => ({ id: t.id, name: t.name, to: t.to?.name }));
+  }
+
+  async transition(key: string, transitionId: string): Promise<void> {
+    this.count('transition');
+    await this.unrepeatableWrite(() =>
+      this.http.request({
+        method: 'POST',
+        url: `/rest/api/3/issue/${encodeURIComponent(key)}/transitions`,
+        data: { transition: { id: transitionId } },
+        deadline: this.deadline,
+        retry: false,
+      }),
+    );
+  }
+
+  async ticketTexts(key: string): Promise<unknown[]> {
+    this.count('issue');
+    const res = await this.http.request<{ fields?: { description?: unknown; comment?: { comments?: Array<{ body?: unknown }> } } }>({
+      url: `/rest/api/3/issue/${encodeURIComponent(key)}`,
+      params: { fields: 'description,comment' },
+      deadline: this.deadline,
+    });
+    const f = res.data.fields ?? {};
+    return [f.description, ...(f.comment?.comments ?? []).map((c) => c.body)];
+  }
+
+  async addComment(key: string, body: AdfDoc): Promise<void> {
+    this.count('comment');
+    await this.unrepeatableWrite(() =>
+      this.http.request({ method: 'POST', url: `/rest/api/3/issue/${encodeURIComponent(key)}/comment`, data: { body }, deadline: this.deadline, retry: false }),
+    );
+  }
+
+  private count(kind: string): void {
+    this.requests[kind] = (this.requests[kind] ?? 0) + 1;
+  }
+
+  /**
+   * Retries a write only when Jira surely did not apply it (429, connection refused);
+   * after a 5xx or a timeout the write may have happened, so the error goes to the caller.
+   */
+  private unrepeatableWrite<T>(op: () => Promise<T>): Promise<T> {
+    return withRetry(
+      async () => {
+        try {
+          return await op();
+        } catch (err) {
+          if (err instanceof RetryableError && !notApplied(err)) throw new MaybeApplied(err);
+          throw err;
+        }
+      },
+      { deadline: this.deadline },
+    ).catch((err: unknown) => {
+      throw err instanceof MaybeApplied ? err.original : err;
+    });
+  }
+}
+
+class MaybeApplied extends Error {
+  constructor(readonly original: RetryableError) {
+    super(original.message);
+  }
+}
+
+function notApplied(err: RetryableError): boolean {
+  const { status, code } = err.context as { status?: number; code?: string };
+  return status === 429 || code === 'ECONNREFUSED';
+}
+
+interface SearchPage {
+  issues?: Array<{ id: string; key: string; fields?: Record<string, unknown> }>;
+  nextPageToken?: string | null;
+  isLast?: boolean;
+}
+
+interface CreatedIssues {
+  issues?: Array<{ id: string; key: string }>;
+  errors?: Array<{ failedElementNumber?: number; status?: number; elementErrors?: { errorMessages?: string[]; errors?: Record<string, string> } }>;
+}
+
+/** Bulk create answers created issues in request order minus the failed elements. */
+function bulkResults(size: number, data: CreatedIssues): CreateResult[] {
+  const failed = new Map<number, Error>();
+  for (const e of Array.isArray(data.errors) ? data.errors : []) {
+    if (e.failedElementNumber === undefined) continue;
+    const messages = [...(e.elementErrors?.errorMessages ?? []), ...Object.entries(e.elementErrors?.errors ?? {}).map(([f, m]) => `${f}: ${m}`)];
+    failed.set(e.failedElementNumber, new HttpError(`Jira refused the ticket: ${messages.join('; ') || 'no reason given'}`, e.status ?? 400, e.elementErrors));
+  }
+  const created = Array.isArray(data.issues) ? [...data.issues] : [];
+  const out: CreateResult[] = [];
+  for (let i = 0; i < size; i++) {
+    const error = failed.get(i);
+    if (error) {
+      out.push({ ok: false, error });
+      continue;
+    }
+    const issue = created.shift();
+    out.push(issue ? { ok: true, id: String(issue.id), key: issue.key } : { ok: false, error: new PermanentError('Jira bulk create returned fewer issues than requested') });
+  }
+  return out;
+}
+
+/** A JQL string literal. */
+function jqlString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

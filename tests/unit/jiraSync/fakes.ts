@@ -1,0 +1,131 @@
+import type { HaloApi } from '../../../functions/jiraSync/clients/halo';
+import type { CreateResult, JiraApi, Transition } from '../../../functions/jiraSync/clients/jira';
+import { haloIdOf, type JiraField, type ResolvedField } from '../../../functions/jiraSync/fields';
+import type { HaloIssue, Ticket } from '../../../functions/jiraSync/model';
+import type { AdfDoc } from '../../../functions/jiraSync/render';
+
+/** In-memory Halo and Jira behind the client interfaces, for orchestration unit tests. */
+export class FakeHalo implements HaloApi {
+  issues = new Map<string, HaloIssue>();
+  linked = new Map<string, unknown>();
+  deleted = new Set<string>();
+  failDescribe = new Map<string, Error>();
+  calls: string[] = [];
+
+  put(...issues: HaloIssue[]): void {
+    for (const i of issues) this.issues.set(i.id, i);
+  }
+  async listIssues(sinceIso: string): Promise<HaloIssue[]> {
+    this.calls.push(`list ${sinceIso}`);
+    return [...this.issues.values()].map((i) => ({ ...i }));
+  }
+  async describeIssue(id: string): Promise<HaloIssue | undefined> {
+    this.calls.push(`describe ${id}`);
+    const err = this.failDescribe.get(id);
+    if (err) throw err;
+    return this.deleted.has(id) ? undefined : this.issues.get(id);
+  }
+  async fetchLinked(url: string): Promise<unknown> {
+    this.calls.push(`linked ${url}`);
+    return this.linked.get(url);
+  }
+}
+
+export const JIRA_FIELDS: JiraField[] = [
+  { id: 'summary', name: 'Summary', schema: { type: 'string', system: 'summary' } },
+  { id: 'customfield_10050', name: 'Halo Issue ID', custom: true, schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' } },
+  { id: 'customfield_10060', name: 'Halo Critical', custom: true, schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' } },
+  { id: 'customfield_10061', name: 'Halo Type', custom: true, schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' } },
+  { id: 'labels', name: 'Labels', schema: { type: 'array', items: 'string', system: 'labels' } },
+  { id: 'environment', name: 'Environment', schema: { type: 'string', system: 'environment' } },
+];
+
+interface FakeTicket {
+  id: string;
+  key: string;
+  status: string;
+  updated: string;
+  fields: Record<string, unknown>;
+  comments: unknown[];
+}
+
+const WORKFLOW: Record<string, Array<{ id: string; name: string; to: string }>> = {
+  Open: [{ id: '11', name: 'Start', to: 'In Progress' }, { id: '21', name: 'Close', to: 'Closed' }, { id: '31', name: "Won't Fix", to: "Won't Fix" }],
+  'In Progress': [{ id: '21', name: 'Close', to: 'Closed' }],
+  Closed: [{ id: '41', name: 'Reopen', to: 'Open' }],
+  "Won't Fix": [],
+};
+
+export class FakeJira implements JiraApi {
+  tickets: FakeTicket[] = [];
+  writes: string[] = [];
+  requests: string[] = [];
+  failCreate?: Error;
+  failCreateFor = new Set<string>();
+  fatal?: Error;
+  private seq = 0;
+  private clock = Date.parse('2026-11-20T12:00:00Z');
+
+  add(haloId: string, status: string, updated?: string): FakeTicket {
+    const t: FakeTicket = { id: String(10000 + ++this.seq), key: `SEC-${this.seq}`, status, updated: updated ?? this.tick(), fields: { customfield_10050: haloId }, comments: [] };
+    this.tickets.push(t);
+    return t;
+  }
+  byHalo(haloId: string): FakeTicket[] {
+    return this.tickets.filter((t) => t.fields.customfield_10050 === haloId);
+  }
+  private tick(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+  private guard(kind: string): void {
+    this.requests.push(kind);
+    if (this.fatal) throw this.fatal;
+  }
+  async fields(): Promise<JiraField[]> {
+    this.guard('field');
+    return JIRA_FIELDS;
+  }
+  async findTickets(idField: ResolvedField, haloIds: readonly string[]): Promise<Ticket[]> {
+    this.guard('search');
+    const wanted = new Set(haloIds);
+    return this.tickets
+      .filter((t) => wanted.has(haloIdOf(t.fields[idField.id]) ?? ''))
+      .map((t) => ({ id: t.id, key: t.key, status: t.status, updated: t.updated, haloId: haloIdOf(t.fields[idField.id])! }));
+  }
+  async createTickets(list: ReadonlyArray<Record<string, unknown>>): Promise<CreateResult[]> {
+    this.guard('create');
+    if (this.failCreate) throw this.failCreate;
+    return list.map((fields) => {
+      if (this.failCreateFor.has(String(fields.customfield_10050))) return { ok: false, error: new Error('Field customfield_10061: option invalid') };
+      const t = this.add(String(fields.customfield_10050), 'Open');
+      t.fields = { ...fields };
+      this.writes.push(`create ${t.key}`);
+      return { ok: true, id: t.id, key: t.key };
+    });
+  }
+  async transitions(key: string): Promise<Transition[]> {
+    this.guard('transitions');
+    const t = this.tickets.find((x) => x.key === key)!;
+    return (WORKFLOW[t.status] ?? []).map((x) => ({ id: x.id, name: x.name, to: x.to }));
+  }
+  async transition(key: string, id: string): Promise<void> {
+    this.guard('transition');
+    const t = this.tickets.find((x) => x.key === key)!;
+    const tr = (WORKFLOW[t.status] ?? []).find((x) => x.id === id);
+    if (!tr) throw new Error(`transition ${id} invalid from ${t.status}`);
+    t.status = tr.to;
+    t.updated = this.tick();
+    this.writes.push(`transition ${key} ${tr.name}`);
+  }
+  async ticketTexts(key: string): Promise<unknown[]> {
+    this.guard('issue');
+    const t = this.tickets.find((x) => x.key === key)!;
+    return [t.fields.description, ...t.comments];
+  }
+  async addComment(key: string, body: AdfDoc): Promise<void> {
+    this.guard('comment');
+    this.tickets.find((x) => x.key === key)!.comments.push(body);
+    this.writes.push(`comment ${key}`);
+  }
+}
