@@ -18,18 +18,29 @@ export interface DeadLetterQueue {
   send(letters: readonly DeadLetter[]): Promise<Set<string>>;
 }
 
+/** Message attribute names on a dead letter; `npm run dlq` reads them back. */
+export const DEAD_LETTER_ATTRIBUTE = {
+  reason: 'reason',
+  errorClass: 'errorClass',
+  originalMessageId: 'originalMessageId',
+  source: 'source',
+  firstFailureTime: 'firstFailureTime',
+  receiveCount: 'receiveCount',
+} as const;
+
 /** A redriven record keeps the time it first failed. */
 export function deadLetterAttributes(letter: DeadLetter, now: Date): Record<string, MessageAttributeValue> {
   const r = letter.record;
-  const earlier = r.messageAttributes?.firstFailureTime?.stringValue;
+  const A = DEAD_LETTER_ATTRIBUTE;
+  const earlier = r.messageAttributes?.[A.firstFailureTime]?.stringValue;
   const attr = (v: string): MessageAttributeValue => ({ DataType: 'String', StringValue: v.slice(0, 1024) || '-' });
   return {
-    reason: attr(letter.reason),
-    errorClass: attr(letter.errorClass),
-    originalMessageId: attr(r.messageId),
-    source: attr(letter.source),
-    firstFailureTime: attr(earlier ?? now.toISOString()),
-    receiveCount: { DataType: 'Number', StringValue: r.attributes?.ApproximateReceiveCount ?? '1' },
+    [A.reason]: attr(letter.reason),
+    [A.errorClass]: attr(letter.errorClass),
+    [A.originalMessageId]: attr(r.messageId),
+    [A.source]: attr(letter.source),
+    [A.firstFailureTime]: attr(earlier ?? now.toISOString()),
+    [A.receiveCount]: { DataType: 'Number', StringValue: r.attributes?.ApproximateReceiveCount ?? '1' },
   };
 }
 
