@@ -1,19 +1,13 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { DEAD_LETTER_ATTRIBUTE } from '../../functions/portForwarder/dead-letter';
 
 /**
  * Pure reading of one dead-lettered SQS message: who put it there, why, from which source, how
  * long ago, and which attributes it should carry when it is replayed onto the events queue.
  */
 
-/** Attributes portForwarder's `deadLetterAttributes()` sets (functions/portForwarder/dead-letter.ts). */
-export const FORWARDER_ATTRIBUTE = {
-  reason: 'reason',
-  errorClass: 'errorClass',
-  originalMessageId: 'originalMessageId',
-  source: 'source',
-  firstFailureTime: 'firstFailureTime',
-  receiveCount: 'receiveCount',
-} as const;
+/** Attributes portForwarder sets when it dead-letters a record. */
+export const FORWARDER_ATTRIBUTE = DEAD_LETTER_ATTRIBUTE;
 
 /** Attributes EventBridge adds to an event it could not deliver to its target (rule-dlq docs). */
 export const EVENTBRIDGE_ATTRIBUTE = {

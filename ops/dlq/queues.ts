@@ -23,10 +23,10 @@ export interface Queue {
 
 export const stackName = (stage: string): string => `halo-jira-port-${stage}`;
 
-/** Output keys, most specific first: the ARN gives name and account in one string. */
+/** Output keys of resources/outputs.yml, ARN first: it gives name, account and region in one string. */
 export const STACK_OUTPUTS = {
-  events: ['EventsQueueArn', 'EventsQueueUrl', 'QueueArn', 'QueueUrl'],
-  deadLetter: ['DeadLetterQueueArn', 'DeadLetterQueueUrl', 'DLQArn', 'DLQUrl'],
+  events: ['EventsQueueArn', 'EventsQueueUrl'],
+  deadLetter: ['DeadLetterQueueArn', 'DeadLetterQueueUrl'],
 } as const;
 
 /** `https://sqs.eu-west-1.amazonaws.com/123456789012/name` or `arn:aws:sqs:eu-west-1:123456789012:name`. */
