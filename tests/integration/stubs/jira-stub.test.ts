@@ -449,6 +449,16 @@ describe('OpenAPI contract', () => {
     await api('POST', '/rest/api/3/issue/SEC-1/comment', { body: { body: adfParagraph('c') } });
     await api('POST', '/rest/api/3/issue/SEC-1/transitions', { body: { transition: { id: '21' } } });
     await api('GET', '/rest/api/3/search/jql', { query: { jql: 'project = SEC', fields: 'key,status', reconcileIssues: '10001' } });
+    await api('POST', '/rest/api/3/search/jql', { body: { jql: 'project = SEC', fields: ['status', 'updated', HALO_ISSUE_ID_FIELD], maxResults: 100, reconcileIssues: [10001] } });
+    await api('GET', '/rest/api/3/issue/SEC-1', { query: { fields: 'description,comment', expand: 'changelog' } });
+    await api('PUT', '/rest/api/3/issue/SEC-1', { body: { fields: { labels: ['halo'] } } });
+    await api('GET', '/rest/api/3/issue/SEC-1/transitions');
+    await api('GET', '/rest/api/3/issue/SEC-1/changelog');
+    await api('GET', '/rest/api/3/project/SEC');
+    await api('GET', '/rest/api/3/issue/createmeta/SEC/issuetypes');
+    await api('GET', '/rest/api/3/mypermissions', { query: { projectKey: 'SEC', permissions: 'BROWSE_PROJECTS,CREATE_ISSUES' } });
+    await api('GET', '/rest/api/3/workflow/search', { query: { expand: 'transitions,statuses' } });
+    expect(stub.requests.filter((r) => r.status >= 400)).toEqual([]);
     expect(stub.violations).toEqual([]);
   });
 

@@ -124,18 +124,47 @@ function operandValue(f: FieldDef, op: Operand, site: JqlSite): unknown {
   }
 }
 
+const termMatches = (term: string, word: string | undefined): boolean =>
+  word !== undefined && (term.endsWith('*') ? word.startsWith(term.slice(0, -1)) : word === term);
+
 /** `~`: an exact phrase when the value is itself quoted ("\"a b\""), otherwise every term. */
-function textMatches(haystack: unknown[], needle: string): boolean {
+function textMatcher(needle: string): (haystack: string[][]) => boolean {
   const phrase = /^".*"$/s.test(needle.trim());
   const terms = words(phrase ? needle.trim().slice(1, -1) : needle);
-  if (terms.length === 0) return false;
-  return haystack.some((h) => {
-    const hw = words(String(h)).map((w) => w.replace(/\*/g, ''));
-    const termMatch = (t: string, w: string | undefined): boolean =>
-      w !== undefined && (t.endsWith('*') ? w.startsWith(t.slice(0, -1)) : w === t);
-    if (phrase) return hw.some((_, i) => terms.every((t, k) => termMatch(t, hw[i + k])));
-    return terms.every((t) => hw.some((w) => termMatch(t, w)));
-  });
+  // Plain loops: this runs for every issue × clause of a search (hot path of big OR queries).
+  const phraseAt = (hw: string[], i: number): boolean => {
+    for (let k = 0; k < terms.length; k++) if (!termMatches(terms[k]!, hw[i + k])) return false;
+    return true;
+  };
+  const hasTerm = (hw: string[], t: string): boolean => {
+    for (const w of hw) if (termMatches(t, w)) return true;
+    return false;
+  };
+  const fieldMatches = (hw: string[]): boolean => {
+    if (phrase) {
+      for (let i = 0; i + terms.length <= hw.length; i++) if (phraseAt(hw, i)) return true;
+      return false;
+    }
+    for (const t of terms) if (!hasTerm(hw, t)) return false;
+    return true;
+  };
+  return (haystack) => {
+    if (terms.length === 0) return false;
+    for (const hw of haystack) if (fieldMatches(hw)) return true;
+    return false;
+  };
+}
+
+/** Words of a field's text per issue, computed once per query (many `~` clauses share them). */
+function wordsCache(): (f: FieldDef, issue: IssueState, site: JqlSite) => string[][] {
+  const cache = new WeakMap<IssueState, Map<string, string[][]>>();
+  return (f, issue, site) => {
+    let perIssue = cache.get(issue);
+    if (!perIssue) cache.set(issue, (perIssue = new Map()));
+    let hit = perIssue.get(f.id);
+    if (!hit) perIssue.set(f.id, (hit = valuesOf(f, issue, site).map((v) => words(String(v)).map((w) => w.replace(/\*/g, '')))));
+    return hit;
+  };
 }
 
 const keyNumber = (key: unknown): number => Number(String(key).split('-')[1] ?? Number.NaN);
@@ -151,13 +180,13 @@ function compareAtoms(f: FieldDef, a: unknown, op: CompareOp, b: unknown): boole
   return x <= y;
 }
 
-function compileExpr(e: JqlExpr, site: JqlSite): IssuePredicate {
+function compileExpr(e: JqlExpr, site: JqlSite, textWords: ReturnType<typeof wordsCache>): IssuePredicate {
   if (e.kind === 'and' || e.kind === 'or') {
-    const parts = e.items.map((x) => compileExpr(x, site));
+    const parts = e.items.map((x) => compileExpr(x, site, textWords));
     return e.kind === 'and' ? (i) => parts.every((p) => p(i)) : (i) => parts.some((p) => p(i));
   }
   if (e.kind === 'not') {
-    const inner = compileExpr(e.expr, site);
+    const inner = compileExpr(e.expr, site, textWords);
     return (i) => !inner(i);
   }
   const f = resolveField(e.field, site.fields);
@@ -177,7 +206,8 @@ function compileExpr(e: JqlExpr, site: JqlSite): IssuePredicate {
     if ('empty' in e.value || 'fn' in e.value) throw new JqlError(`The operator '${e.op}' is not supported with a function or EMPTY.`);
     const needle = e.value.text;
     if (needle.trim().startsWith('*')) throw new JqlError(`The '*' character is not allowed at the start of the text '${needle}'.`);
-    return e.op === '~' ? (i) => textMatches(valuesOf(f, i, site), needle) : (i) => !textMatches(valuesOf(f, i, site), needle);
+    const matcher = textMatcher(needle);
+    return e.op === '~' ? (i) => matcher(textWords(f, i, site)) : (i) => !matcher(textWords(f, i, site));
   }
   const target = operandValue(f, e.value, site);
   if (target === undefined) return (i) => (valuesOf(f, i, site).length === 0) === (e.op === '=');
@@ -192,7 +222,7 @@ export function compileJql(jql: string | undefined, site: JqlSite): CompiledQuer
   const query = parseJql(jql ?? '');
   if (!query.where) throw new JqlError(UNBOUNDED);
   if (query.orderBy.length > 7) throw new JqlError('The ORDER BY clause can contain a maximum of 7 fields.');
-  const matches = compileExpr(query.where, site);
+  const matches = compileExpr(query.where, site, wordsCache());
   const order = query.orderBy.map((o) => ({ f: resolveField(o.field, site.fields), sign: o.direction === 'DESC' ? -1 : 1 }));
   for (const { f } of order) {
     if (!f.orderable) throw new JqlError(`Field '${f.name}' does not support sorting.`);

@@ -134,7 +134,7 @@ export class IssueStore {
     const view: IssueState[] = [];
     for (const [id, record] of this.records) {
       if (reconcile.has(id) || lagMs <= 0) {
-        if (record.current) view.push(snapshot(record.current));
+        if (record.current) view.push(record.current); // read-only use: no copy on the hot path
         continue;
       }
       const seen = [...record.versions].reverse().find((v) => v.at <= horizon);
