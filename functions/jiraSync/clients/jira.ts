@@ -160,6 +160,12 @@ export class JiraClient implements JiraApi {
     );
   }
 
+  /** A read-only GET on any REST path with the same auth and retry policy (used by `npm run jira:doctor`). */
+  async get<T>(url: string, params?: Record<string, string | number | boolean | undefined>): Promise<T> {
+    this.count('get');
+    return (await this.http.request<T>({ url, params, deadline: this.deadline })).data;
+  }
+
   private count(kind: string): void {
     this.requests[kind] = (this.requests[kind] ?? 0) + 1;
   }
