@@ -1,0 +1,153 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, sls } from './portForwarder/sls';
+
+/**
+ * `sls package --stage dev` with no AWS credentials and no network, then cfn-lint on the result,
+ * then the properties the forwarder's infrastructure promises.
+ */
+jest.setTimeout(240_000);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildEventPattern, loadDefinitions } = require('../../resources/event-pattern.js');
+
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }>; Outputs: Record<string, unknown> };
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-package-'));
+const NO_AWS = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_ENDPOINT_URL: undefined,
+  HOME: work, // no ~/.aws either
+};
+
+async function packageDev(name: string, env: Record<string, string | undefined> = {}) {
+  const out = path.join(work, name);
+  const netLog = path.join(work, `${name}.network.log`);
+  const run = await sls(['package', '--stage', 'dev', '--package', out], {
+    ...NO_AWS,
+    NODE_OPTIONS: `--require ${path.join(__dirname, 'portForwarder', 'no-network.js')}`,
+    NO_NETWORK_LOG: netLog,
+    ...env,
+  });
+  const attempts = fs.existsSync(netLog) ? fs.readFileSync(netLog, 'utf8').trim().split('\n') : [];
+  return { run, out, attempts };
+}
+
+const template = (dir: string): Template => JSON.parse(fs.readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('sls package --stage dev', () => {
+  let dir: string;
+  let t: Template;
+
+  beforeAll(async () => {
+    const { run, out, attempts } = await packageDev('default');
+    if (run.code !== 0) throw new Error(`sls package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
+    expect(attempts).toEqual([]);
+    dir = out;
+    t = template(dir);
+  });
+
+  it('passes cfn-lint with no errors', () => {
+    const lint = spawnSync('cfn-lint', [path.join(dir, 'cloudformation-template-update-stack.json')], { encoding: 'utf8' });
+    if (lint.error) throw new Error(`cfn-lint is not installed: run \`npm run setup\` (${lint.error.message})`);
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+  });
+
+  it('encrypts and keeps events long enough; visibility ≥ 6 × the function timeout; 14-day DLQ via redrive (maxReceiveCount 5)', () => {
+    const q = t.Resources.EventsQueue!.Properties;
+    const dlq = t.Resources.DeadLetterQueue!.Properties;
+    const fn = t.Resources.PortForwarderLambdaFunction!.Properties;
+    expect(q.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+    expect(q.MessageRetentionPeriod).toBeGreaterThanOrEqual(4 * 86400);
+    expect(q.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
+    expect(dlq.MessageRetentionPeriod).toBe(14 * 86400);
+    expect(q.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+  });
+
+  it('lets only EventBridge, on behalf of the rule, send to the queue and the DLQ', () => {
+    for (const [policy, queue] of [['EventsQueuePolicy', 'EventsQueue'], ['DeadLetterQueuePolicy', 'DeadLetterQueue']] as const) {
+      const p = t.Resources[policy]!.Properties;
+      expect(p.Queues).toEqual([{ Ref: queue }]);
+      expect(p.PolicyDocument.Statement).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+          Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['EventsRule', 'Arn'] } } },
+        }),
+      ]);
+    }
+  });
+
+  it('routes the generated pattern to the queue with a retry policy and the DLQ as dead-letter config', () => {
+    const rule = t.Resources.EventsRule!.Properties;
+    expect(rule.EventBusName).toBe('default');
+    expect(rule.EventPattern).toEqual(buildEventPattern('aws.ec2,aws.s3,aws.rds,aws.sqs,aws.ecs,aws.eks,aws.lambda', loadDefinitions()));
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': ['EventsQueue', 'Arn'] },
+        RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+      }),
+    ]);
+  });
+
+  it('maps the queue to the function with partial-batch responses and the configured batching', () => {
+    const mapping = Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!.Properties;
+    expect(mapping).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 5, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const env = t.Resources.PortForwarderLambdaFunction!.Properties.Environment.Variables;
+    expect(env.DEAD_LETTER_QUEUE_URL).toEqual({ Ref: 'DeadLetterQueue' });
+    expect(env.PORT_WEBHOOK_URL_SSM_PARAM).toBe('/halo-jira-port/dev/port-webhook-url');
+    expect(t.Resources.PortForwarderLambdaFunction!.Properties.Runtime).toBe('nodejs22.x');
+  });
+
+  it('exports queue, DLQ, rule and function outputs', () => {
+    expect(Object.keys(t.Outputs)).toEqual(
+      expect.arrayContaining(['EventsQueueUrl', 'EventsQueueArn', 'DeadLetterQueueUrl', 'DeadLetterQueueArn', 'EventsRuleArn', 'PortForwarderFunctionName']),
+    );
+  });
+
+  it('grants no KMS access when no key is configured, and SSM reads only under the secrets path', () => {
+    const statements = t.Resources.IamRoleLambdaExecution!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
+    expect(statements.filter((s) => s.Action.some((a) => a.startsWith('kms:')))).toEqual([]);
+    const ssmRead = statements.find((s) => s.Action.includes('ssm:GetParameters'))!;
+    expect(JSON.stringify(ssmRead.Resource)).toContain(':parameter/halo-jira-port/dev/*');
+    expect(statements.flatMap((s) => s.Action).filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('bundles the handler as one minified CommonJS file under 400 KB', () => {
+    const listing = spawnSync('unzip', ['-l', path.join(dir, 'portForwarder.zip')], { encoding: 'utf8' }).stdout;
+    const handler = listing.split('\n').find((l) => l.trim().endsWith('functions/portForwarder/handler.js'));
+    expect(handler).toBeDefined();
+    expect(Number(handler!.trim().split(/\s+/)[0])).toBeLessThan(400 * 1024);
+  });
+});
+
+describe('sls package with overrides from the environment', () => {
+  it('grants kms:Decrypt on exactly the configured key', async () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const { run, out } = await packageDev('kms', { KMS_KEY_ARN: key, FORWARDER_BATCH_SIZE: '25' });
+    expect(run.code).toBe(0);
+    const t = template(out);
+    const statements = t.Resources.IamRoleLambdaExecution!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
+    const kms = statements.filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+    expect(kms.map((s) => [s.Action, ([] as unknown[]).concat(s.Resource)])).toEqual([[['kms:Decrypt'], [key]]]);
+    expect(Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!.Properties.BatchSize).toBe(25);
+  });
+
+  it('fails with a clear message naming an unknown event source', async () => {
+    const { run } = await packageDev('unknown-source', { EVENT_SOURCES: 'aws.ec2,aws.nope' });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/unknown source\(s\) "aws\.nope"; known in port\/sources\.json: aws\.ec2, aws\.s3/);
+  });
+});
