@@ -254,6 +254,8 @@ describe('JQL search', () => {
     expect(await q('project = SEC AND (summary ~ web OR status = Closed) AND NOT status = Open')).toEqual(['SEC-2', 'SEC-3']);
     expect(await q(`updated >= "2026-11-23 09:00" AND project = SEC`)).toEqual(['SEC-1', 'SEC-2', 'SEC-3']);
     expect(await q('updated >= -1m AND project = SEC')).toEqual([]);
+    expect(await q('project = SEC AND summary !~ web')).toEqual(['SEC-3']);
+    expect(await q('summary ~ "we*" AND cf[10050] ~ "77de"')).toEqual(['SEC-2']);
   });
 
   it('sorts by ORDER BY and returns ids only by default', async () => {
