@@ -100,7 +100,10 @@ function templateFilter(source: string, def: SourceDefinition, t: MappingTemplat
   return parts.join(' and ');
 }
 
-/** One create and one delete mapping per blueprint for pre-formatted entities. */
+/**
+ * One create and one delete mapping per blueprint for pre-formatted entities. Operations use the
+ * object form: Port's OpenAPI document rejects the string forms ("delete") in webhook mappings.
+ */
 export function entityMappings(bp: BlueprintFile): WebhookMapping[] {
   const isEntity = `(.item.blueprint == ${q(bp.identifier)} and (.item.identifier | type) == "string")`;
   const fields = (keys: string[], from: string): Record<string, string> => Object.fromEntries(keys.map((k) => [k, `.item.${from}[${q(k)}]`]));
@@ -118,7 +121,7 @@ export function entityMappings(bp: BlueprintFile): WebhookMapping[] {
         relations: fields(Object.keys(bp.relations ?? {}), 'relations'),
       },
     },
-    { blueprint: bp.identifier, operation: 'delete', itemsToParse: ITEMS, filter: `${isEntity} and .item.operation == "delete"`, entity: { identifier: '.item.identifier' } },
+    { blueprint: bp.identifier, operation: { type: 'delete', deleteDependents: false }, itemsToParse: ITEMS, filter: `${isEntity} and .item.operation == "delete"`, entity: { identifier: '.item.identifier' } },
   ];
 }
 

@@ -1,0 +1,86 @@
+/**
+ * Pure decisions of the installer: how `--webhook` is read, whether a Port object needs a write,
+ * where the ingest URL comes from, and the `sls deploy` command line.
+ */
+export type WebhookRef = { kind: 'identifier'; identifier: string } | { kind: 'ingest-url'; url: string; key: string };
+
+export const DEFAULT_WEBHOOK_ID = 'aws_ingest';
+
+/** `aws_ingest` · `https://ingest.port.io/<key>` · `https://app.port.io/.../webhooks/<id>[?…]`. */
+export function parseWebhookRef(value: string | undefined): WebhookRef {
+  const v = (value ?? '').trim();
+  if (v === '') return { kind: 'identifier', identifier: DEFAULT_WEBHOOK_ID };
+  const marker = v.indexOf('/webhooks/');
+  if (marker >= 0) {
+    const identifier = v.slice(marker + '/webhooks/'.length).split(/[/?#]/)[0] ?? '';
+    if (!identifier) throw new Error(`--webhook ${v}: no identifier after /webhooks/`);
+    return { kind: 'identifier', identifier: decodeURIComponent(identifier) };
+  }
+  if (/^https?:\/\//i.test(v)) {
+    const u = new URL(v);
+    const key = u.pathname.split('/').filter(Boolean).pop();
+    if (!key) throw new Error(`--webhook ${v}: an ingest URL ends with the webhook key`);
+    return { kind: 'ingest-url', url: `${u.origin}/${key}`, key };
+  }
+  if (!/^[A-Za-z0-9_-]{1,30}$/.test(v)) throw new Error(`--webhook ${v}: expected an identifier (≤30 letters, digits, _ or -), an ingest URL, or a …/webhooks/<id> URL`);
+  return { kind: 'identifier', identifier: v };
+}
+
+export type Action = 'create' | 'update' | 'unchanged';
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** Port fills these in on every blueprint it returns; treat them as set on our side too. */
+function blueprintWithDefaults(bp: Record<string, unknown>): Record<string, unknown> {
+  const schema = (bp.schema ?? {}) as Record<string, unknown>;
+  return { ...bp, schema: { required: [], ...schema }, relations: bp.relations ?? {}, mirrorProperties: bp.mirrorProperties ?? {}, calculationProperties: bp.calculationProperties ?? {}, aggregationProperties: bp.aggregationProperties ?? {} };
+}
+
+/**
+ * create when absent; unchanged when every field we manage already equals ours (fields Port
+ * adds — createdAt, updatedAt, webhookKey, url… — are ignored); update otherwise.
+ */
+export function decide(desired: Record<string, unknown>, current: Record<string, unknown> | undefined, kind: 'blueprint' | 'webhook' | 'integration'): Action {
+  if (!current) return 'create';
+  const want = kind === 'blueprint' ? blueprintWithDefaults(desired) : desired;
+  const keys = Object.keys(want).filter((k) => k !== 'identifier');
+  return keys.every((k) => deepEqual(want[k], current[k])) ? 'unchanged' : 'update';
+}
+
+/** Fallback only: Port's own `url` in the webhook response is always preferred. */
+export function ingestHostFor(apiBaseUrl: string): string | undefined {
+  const host = new URL(apiBaseUrl).host;
+  const known: Record<string, string> = { 'api.port.io': 'https://ingest.port.io', 'api.us.port.io': 'https://ingest.us.port.io', 'api.getport.io': 'https://ingest.getport.io' };
+  return known[host];
+}
+
+export function ingestUrlOf(webhook: Record<string, unknown>, apiBaseUrl: string): string {
+  if (typeof webhook.url === 'string' && /^https?:\/\//.test(webhook.url)) return webhook.url;
+  const host = ingestHostFor(apiBaseUrl);
+  if (host && typeof webhook.webhookKey === 'string') return `${host}/${webhook.webhookKey}`;
+  throw new Error('Port returned the webhook without `url` (and no webhookKey on a known host): cannot tell where to send events');
+}
+
+const shellQuote = (s: string): string => (/^[A-Za-z0-9_./:,@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+export interface DeployCommand {
+  env: Record<string, string>;
+  args: string[];
+  /** One line a user can paste into a shell. */
+  line: string;
+}
+
+export function deployCommand(webhookUrl: string, sources: readonly string[], stage: string, region?: string): DeployCommand {
+  const env = { PORT_WEBHOOK_URL: webhookUrl, EVENT_SOURCES: sources.join(',') };
+  const args = ['sls', 'deploy', '--stage', stage, ...(region ? ['--region', region] : [])];
+  const line = [...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`), 'npx', ...args.map(shellQuote)].join(' ');
+  return { env, args, line };
+}
