@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import ssm from '@middy/ssm';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -60,10 +59,17 @@ async function forward(event: SQSEvent, context: Context): Promise<SQSBatchRespo
 
 const fromSsm = ssmFetchData([WEBHOOK_SECRET], process.env);
 
+/** Required only when used: a cold start without SSM never loads the SSM SDK. */
+function ssmMiddleware(fetchData: Record<string, string>) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ssm = (require('@middy/ssm') as typeof import('@middy/ssm')).default;
+  return ssm({ fetchData, setToContext: true, cacheExpiry: -1 });
+}
+
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   // Only when PORT_WEBHOOK_URL_SSM_PARAM is set; cacheExpiry -1: fetched once, no refresh timer.
-  .use(Object.keys(fromSsm).length > 0 ? [ssm({ fetchData: fromSsm, setToContext: true, cacheExpiry: -1 })] : [])
+  .use(Object.keys(fromSsm).length > 0 ? [ssmMiddleware(fromSsm)] : [])
   .use(secrets({ names: [WEBHOOK_SECRET], env: process.env }))
   .handler(forward);

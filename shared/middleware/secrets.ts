@@ -1,4 +1,4 @@
-import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Env } from '../config/env';
@@ -41,6 +41,8 @@ export async function decryptOrPlain(
 ): Promise<{ value: string; source: 'kms' | 'plaintext' }> {
   // Plain values that cannot be ciphertext never cost a KMS call.
   if (value.length < 40 || !BASE64.test(value)) return { value, source: 'plaintext' };
+  // Loaded on first use: a cold start with no encrypted secret never pays for the KMS SDK.
+  const { DecryptCommand } = await import('@aws-sdk/client-kms');
   const blob = Buffer.from(value, 'base64');
   const contexts = functionName ? [{ LambdaFunctionName: functionName }, undefined] : [undefined];
   let lastError: unknown;
@@ -65,7 +67,7 @@ export function secrets<K extends string>(opts: SecretsOptions<K>): MiddlewareOb
   return {
     before: async (request) => {
       if (!cache) {
-        const kms = opts.kms ?? new KMSClient({ maxAttempts: 2 });
+        const kms = opts.kms ?? lazyKmsClient();
         const resolved = {} as Secrets<K>;
         for (const name of opts.names) {
           const fromSsm = request.context[name];
@@ -88,4 +90,17 @@ export function secrets<K extends string>(opts: SecretsOptions<K>): MiddlewareOb
       request.context.secrets = cache;
     },
   };
+}
+
+/** A KMS client created on the first call, so importing this module does not load the KMS SDK. */
+function lazyKmsClient(): Pick<KMSClient, 'send'> {
+  let client: KMSClient | undefined;
+  const send = async (command: Parameters<KMSClient['send']>[0]) => {
+    if (!client) {
+      const { KMSClient: Client } = await import('@aws-sdk/client-kms');
+      client = new Client({ maxAttempts: 2 });
+    }
+    return client.send(command);
+  };
+  return { send } as Pick<KMSClient, 'send'>;
 }
