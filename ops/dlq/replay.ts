@@ -7,7 +7,7 @@ import { receive, release, type ReceiveOptions, type Sqs } from './peek';
 /**
  * Replay by copy: receive from the DLQ → send to the events queue (body and attributes, minus the
  * failure description, plus a replay count) → delete from the DLQ only for what was sent.
- * A crash between send and delete can duplicate a message (Port drops a repeated request id);
+ * A crash between send and delete can duplicate a message (Port upserts the same entity again);
  * no path deletes a message that was not sent, so none is lost.
  */
 export interface CopyOptions {
@@ -117,7 +117,7 @@ function partial(ids: readonly string[], cause?: unknown): PartialReplayError {
     `${ids.length} message(s) were sent to the events queue but could not be deleted from the DLQ (${ids.join(', ')}${
       cause ? `; ${(cause as Error).name}: ${(cause as Error).message}` : ''
     }). They reappear in the DLQ after the visibility timeout; a rerun would replay them again ` +
-      '(Port drops the repeated request id). Check sqs:DeleteMessage permission on the DLQ.',
+      '(a duplicate only upserts the same Port entity again). Check sqs:DeleteMessage permission on the DLQ.',
     { messageIds: ids },
     { cause },
   );
