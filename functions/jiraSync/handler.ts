@@ -45,8 +45,8 @@ const validateConfig = {
   },
 };
 
-export const handler = middy<unknown, SyncSummary, Error, Context>()
+export const handler: (event: unknown, context: Context) => Promise<SyncSummary> = middy<unknown, SyncSummary, Error, Context>()
   .use(validateConfig)
   .use(ssm({ fetchData: ssmFetchData(CREDENTIALS, env), setToContext: true, cacheExpiry: -1 }))
   .use(secrets({ names: CREDENTIALS, env }))
-  .handler(syncOnce as unknown as (event: unknown, context: Context) => Promise<SyncSummary>);
+  .handler(syncOnce as unknown as (event: unknown, context: Context) => Promise<SyncSummary>) as unknown as (event: unknown, context: Context) => Promise<SyncSummary>;
