@@ -1,0 +1,88 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { main, EXIT } from '../../../port/installer/cli';
+import { startPortStub, type PortStub } from '../../stubs/port';
+
+/**
+ * End to end on the Port side: the installer sets up the stand-in, then wire-format bodies (as the
+ * forwarder sends them) go to the ingest URL it printed; entities appear, change and disappear.
+ */
+const SAMPLES = path.resolve(__dirname, '../../../port/samples');
+const sample = (name: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(SAMPLES, `${name}.json`), 'utf8')) as Record<string, unknown>;
+
+/** The wire format: id = hex SHA-256 of the items' ids joined with ','. */
+function wireBody(items: Array<Record<string, unknown>>, ids = items.map((i) => String(i.id ?? i.identifier))): unknown {
+  return { id: crypto.createHash('sha256').update(ids.join(',')).digest('hex'), source: 'halo-jira-port/portForwarder', items };
+}
+
+describe('installer → Port stand-in → ingest of wire-format bodies', () => {
+  let port: PortStub;
+  let ingestUrl: string;
+
+  beforeAll(async () => {
+    port = await startPortStub();
+    const out: string[] = [];
+    const code = await main(['--port-base-url', port.apiUrl, '--port-only'], { PORT_CLIENT_ID: port.credentials.clientId, PORT_CLIENT_SECRET: port.credentials.clientSecret }, (s) => out.push(s), () => undefined);
+    expect(code).toBe(EXIT.ok);
+    ingestUrl = /PORT_WEBHOOK_URL=(\S+)/.exec(out.join('\n'))?.[1] ?? '';
+  });
+  afterAll(async () => {
+    await port.stop();
+  });
+
+  const send = async (body: unknown): Promise<number> => {
+    const res = await fetch(ingestUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await port.idle();
+    return res.status;
+  };
+  const lastProcessed = () => port.processed[port.processed.length - 1];
+
+  it('printed the ingest URL of the webhook it created', () => {
+    expect(ingestUrl).toBe(port.webhook('aws_ingest')?.url);
+  });
+
+  it.each([
+    ['aws.ec2', ['running', 'stopped'], 'terminated-delete', 'ec2Instance', 'i-0abcd1234ef567890', { state: 'stopped' }],
+    ['aws.s3', ['create-bucket', 'put-bucket-tagging'], 'delete-bucket', 's3Bucket', 'acme-audit-logs', { region: 'eu-west-1', tags: { team: 'security', env: 'prod' } }],
+    ['aws.rds', ['create-db-instance', 'add-tags', 'db-instance-event'], 'delete-db-instance', 'rdsDbInstance', 'orders-db', { engine: 'postgres', tags: { team: 'payments' }, lastEventId: 'RDS-EVENT-0002' }],
+    ['aws.sqs', ['create-queue', 'set-queue-attributes', 'tag-queue'], 'delete-queue', 'sqsQueue', 'arn:aws:sqs:us-east-1:123456789012:orders-events', { attributes: { VisibilityTimeout: '120' }, tags: { team: 'orders', 'cost-center': '42' } }],
+    ['aws.ecs', ['task-running'], 'task-stopped-delete', 'ecsTask', 'arn:aws:ecs:us-east-1:123456789012:task/prod/0b69d5c0d0b34f7e9b0e7d8e3c1a2b3c', { lastStatus: 'RUNNING' }],
+    ['aws.eks', ['create-cluster'], 'delete-cluster', 'eksCluster', 'arn:aws:eks:us-east-1:123456789012:cluster/platform', { status: 'CREATING' }],
+    ['aws.lambda', ['create-function', 'update-function-configuration', 'tag-resource'], 'delete-function', 'lambdaFunction', 'arn:aws:lambda:us-east-1:123456789012:function:orders-handler', { memorySize: 512, tags: { team: 'orders', tier: '1' } }],
+  ])('%s: upserts merge into one entity, then the delete event removes it', async (source, upserts, deletion, blueprint, identifier, merged) => {
+    for (const name of upserts) {
+      expect(await send(wireBody([sample(`${source}/${name}`)]))).toBe(202);
+      expect(lastProcessed()?.writeFailures).toEqual([]);
+      expect(lastProcessed()?.mappingFailures).toEqual([]);
+    }
+    const entity = port.entity(blueprint, identifier);
+    expect(entity?.properties).toMatchObject(merged);
+    expect(entity?.relations).toMatchObject({ account: '123456789012' });
+    expect(port.entity('awsAccount', '123456789012')).toBeDefined();
+    expect(await send(wireBody([sample(`${source}/${deletion}`)]))).toBe(202);
+    expect(port.entity(blueprint, identifier)).toBeUndefined();
+  });
+
+  it('failed calls (errorCode) write nothing', async () => {
+    const failed = fs.readdirSync(SAMPLES).flatMap((d) => fs.readdirSync(path.join(SAMPLES, d)).filter((f) => f.includes('failed')).map((f) => sample(`${d}/${f.slice(0, -5)}`)));
+    expect(failed.length).toBeGreaterThanOrEqual(5);
+    port.reset();
+    expect(await send(wireBody(failed))).toBe(202);
+    expect(lastProcessed()?.changes).toEqual([]);
+    expect(port.entities()).toEqual([]);
+  });
+
+  it('a mixed batch applies in item order; a redelivered identical batch is not processed twice', async () => {
+    const entity = sample('entities/ec2-instance');
+    const batch = wireBody([sample('aws.ecs/service-action'), entity, sample('entities/ec2-instance-delete'), sample('aws.ecs/container-instance-state-change')], ['e1', 'm2', 'm3', 'e4']);
+    expect(await send(batch)).toBe(202);
+    expect(port.entity('ec2Instance', 'i-0feedfacecafe0001')).toBeUndefined();
+    expect(port.entity('ecsService', 'arn:aws:ecs:us-east-1:123456789012:service/prod/web')?.relations).toEqual({ account: '123456789012', cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' });
+    expect(await send(wireBody([entity], ['m2']))).toBe(202);
+    expect(port.entity('ec2Instance', 'i-0feedfacecafe0001')?.title).toBe('bastion');
+    expect(await send(batch)).toBe(202);
+    expect(lastProcessed()?.duplicate).toBe(true);
+    expect(port.entity('ec2Instance', 'i-0feedfacecafe0001')).toBeDefined();
+  });
+});
