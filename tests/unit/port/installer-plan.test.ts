@@ -1,0 +1,49 @@
+import { parseEnvFile } from '../../../port/installer/cli';
+import { decide, deployCommand, ingestUrlOf, parseWebhookRef } from '../../../port/installer/plan';
+
+describe('installer decisions', () => {
+  it.each([
+    [undefined, { kind: 'identifier', identifier: 'aws_ingest' }],
+    ['my_hook', { kind: 'identifier', identifier: 'my_hook' }],
+    ['https://ingest.us.port.io/AbC123xyz456/', { kind: 'ingest-url', url: 'https://ingest.us.port.io/AbC123xyz456', key: 'AbC123xyz456' }],
+    ['https://app.port.io/settings/data-sources/webhooks/team_hook?tab=mapping', { kind: 'identifier', identifier: 'team_hook' }],
+    ['/webhooks/partial/extra', { kind: 'identifier', identifier: 'partial' }],
+  ])('--webhook %s', (arg, expected) => {
+    expect(parseWebhookRef(arg)).toEqual(expected);
+  });
+
+  it('rejects a --webhook value that is none of the three forms', () => {
+    expect(() => parseWebhookRef('not an id!')).toThrow(/expected an identifier/);
+    expect(() => parseWebhookRef('https://x.example/webhooks/')).toThrow(/no identifier/);
+  });
+
+  it('create when absent, unchanged when Port only added its own fields, update on any managed difference', () => {
+    const bp = { identifier: 'b', title: 'B', schema: { properties: { a: { type: 'string' } } } };
+    expect(decide(bp, undefined, 'blueprint')).toBe('create');
+    const fromPort = { ...bp, schema: { ...bp.schema, required: [] }, relations: {}, mirrorProperties: {}, calculationProperties: {}, aggregationProperties: {}, createdAt: 'x', updatedBy: 'y' };
+    expect(decide(bp, fromPort, 'blueprint')).toBe('unchanged');
+    expect(decide({ ...bp, title: 'B2' }, fromPort, 'blueprint')).toBe('update');
+    expect(decide({ ...bp, schema: { properties: {} } }, fromPort, 'blueprint')).toBe('update');
+    const hook = { identifier: 'h', title: 'T', enabled: true, mappings: [{ blueprint: 'b', entity: { identifier: '.x' } }] };
+    expect(decide(hook, { ...hook, webhookKey: 'k', url: 'u' }, 'webhook')).toBe('unchanged');
+    expect(decide(hook, { ...hook, enabled: false }, 'webhook')).toBe('update');
+  });
+
+  it('takes the ingest URL from Port’s response, falling back to the region’s ingest host', () => {
+    expect(ingestUrlOf({ url: 'https://ingest.us.port.io/K1', webhookKey: 'K1' }, 'https://api.port.io')).toBe('https://ingest.us.port.io/K1');
+    expect(ingestUrlOf({ webhookKey: 'K2' }, 'https://api.us.port.io')).toBe('https://ingest.us.port.io/K2');
+    expect(ingestUrlOf({ webhookKey: 'K3' }, 'https://api.getport.io')).toBe('https://ingest.getport.io/K3');
+    expect(() => ingestUrlOf({ webhookKey: 'K4' }, 'http://127.0.0.1:9')).toThrow(/without `url`/);
+  });
+
+  it('builds a pasteable sls deploy line with the env the service reads', () => {
+    const cmd = deployCommand('https://ingest.port.io/Key123', ['aws.ec2', 'aws.s3'], 'prod', 'eu-west-1');
+    expect(cmd.env).toEqual({ PORT_WEBHOOK_URL: 'https://ingest.port.io/Key123', EVENT_SOURCES: 'aws.ec2,aws.s3' });
+    expect(cmd.line).toBe('PORT_WEBHOOK_URL=https://ingest.port.io/Key123 EVENT_SOURCES=aws.ec2,aws.s3 npx sls deploy --stage prod --region eu-west-1');
+    expect(deployCommand("it's", ['a'], 'dev').line).toBe(`PORT_WEBHOOK_URL='it'\\''s' EVENT_SOURCES=a npx sls deploy --stage dev`);
+  });
+
+  it('reads env files: comments, export, quotes', () => {
+    expect(parseEnvFile('# c\nexport PORT_CLIENT_ID="id 1"\nPORT_CLIENT_SECRET=\'s=2\'\nbad line\n')).toEqual({ PORT_CLIENT_ID: 'id 1', PORT_CLIENT_SECRET: 's=2' });
+  });
+});
