@@ -28,6 +28,8 @@ export interface SyncDeps {
   now?: () => number;
   log?: Pick<typeof sharedLogger, 'info' | 'warn' | 'debug'>;
   chunkSize?: number;
+  /** Chunks processed at the same time (default 3). */
+  chunksInFlight?: number;
   haloConcurrency?: number;
   jiraConcurrency?: number;
 }
@@ -89,22 +91,31 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncS
 
   const run = new Run(config, deps, fields, summary, new Progress(selection.work), log);
   let saved = start.ms;
-  const chunkSize = deps.chunkSize ?? 50;
-  try {
-    for (let from = 0; from < selection.work.length; from += chunkSize) {
-      if (deps.deadline.remainingMs() < (deps.reserveMs ?? 30_000)) {
-        summary.stoppedEarly = true;
-        log.warn('stopping early: little time left in this invocation', { remainingMs: deps.deadline.remainingMs(), done: from });
-        break;
-      }
-      await run.chunk(selection.work.slice(from, from + chunkSize), from);
+  // Saves run one after another, each with the latest progress: the stored value only grows.
+  let saving = Promise.resolve();
+  const saveProgress = (): Promise<void> =>
+    (saving = saving.then(async () => {
       const cp = nextCheckpoint(start.ms, run.progress.checkpointMs());
       if (cp > saved && !config.dryRun) {
         await deps.checkpoint.save(cp);
         saved = cp;
       }
-    }
+    }));
+  const chunkSize = deps.chunkSize ?? 50;
+  const starts = Array.from({ length: Math.ceil(selection.work.length / chunkSize) }, (_, i) => i * chunkSize);
+  try {
+    // A few chunks in flight hide latency; the checkpoint still only passes settled prefixes.
+    await mapLimit(starts, deps.chunksInFlight ?? 3, async (from) => {
+      if (summary.stoppedEarly || deps.deadline.remainingMs() < (deps.reserveMs ?? 30_000)) {
+        if (!summary.stoppedEarly) log.warn('stopping early: little time left in this invocation', { remainingMs: deps.deadline.remainingMs(), next: from });
+        summary.stoppedEarly = true;
+        return;
+      }
+      await run.chunk(selection.work.slice(from, from + chunkSize), from);
+      await saveProgress();
+    });
   } finally {
+    await saving.catch(() => undefined);
     summary.settled = run.progress.settledCount;
     summary.checkpointAfter = toIso(saved);
   }
@@ -133,7 +144,7 @@ class Run {
 
   async chunk(items: readonly WorkItem[], offset: number): Promise<void> {
     const { halo, jira } = this.deps;
-    const described = await mapLimit(items, this.deps.haloConcurrency ?? 10, async (item, i) => {
+    const described = await mapLimit(items, this.deps.haloConcurrency ?? 16, async (item, i) => {
       try {
         return { index: offset + i, item, issue: await halo.describeIssue(item.haloId) };
       } catch (err) {
@@ -210,7 +221,7 @@ class Run {
   /** Creates the chunk's tickets in one bulk request; returns the closes owed by resolved issues. */
   private async createAll(creates: readonly Planned[], settle: (p: Planned, o: Outcome) => void): Promise<Array<{ plan: Planned; action: Action }>> {
     if (creates.length === 0) return [];
-    const inputs = await mapLimit(creates, this.deps.haloConcurrency ?? 10, async (p) => {
+    const inputs = await mapLimit(creates, this.deps.haloConcurrency ?? 16, async (p) => {
       const more = await this.enrich(p.issue, true);
       return createFields(this.config, this.fields, { issue: p.issue, summary: renderSummary(p.issue), description: renderDescription(p.issue, more) });
     });

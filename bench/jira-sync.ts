@@ -1,0 +1,91 @@
+/**
+ * jiraSync at scale: 10,000 Halo issues against Halo and Jira stand-ins answering with 50 ms of
+ * latency. The stand-ins run in this process; the sync runs in a child process (the real handler,
+ * environment only, checkpoint in moto) so its peak RSS is its own.
+ *
+ *   npx tsx bench/jira-sync.ts [--issues 10000] [--latency 50]
+ *
+ * Prints wall time, Jira requests per issue by kind, Halo requests, and the child's peak RSS,
+ * for a first run (every issue new) and a second run with no Halo change.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { startWorld } from '../tests/integration/jiraSync/harness';
+import { demoIssues } from '../tests/stubs/halo';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+const CHILD = process.argv.includes('--child');
+
+async function child(): Promise<void> {
+  const { handler } = await import('../functions/jiraSync/handler');
+  const end = Date.now() + 900_000;
+  const context = { functionName: 'bench-jiraSync', awsRequestId: 'bench', getRemainingTimeInMillis: () => end - Date.now() };
+  const summary = await handler({}, context as never);
+  const { planned: _p, failures, ...rest } = summary;
+  process.stdout.write(`${JSON.stringify({ ...rest, failures: failures.length, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+}
+
+function runSync(env: Record<string, string>): Promise<{ ms: number; result: Record<string, unknown> }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', __filename, '--child'], {
+      env: { ...process.env, ...env, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`sync child exited with ${code}`));
+      resolve({ ms: Date.now() - started, result: JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown> });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const issues = arg('issues', 10_000);
+  const latency = arg('latency', 50);
+  const world = await startWorld({ latencyMs: latency });
+  try {
+    world.halo.seed(demoIssues(issues, 99));
+    const env = { ...world.env, ISSUE_SYNC_MAX: String(issues) };
+    const resolved = world.halo.issues().filter((i) => i.status === 'resolved').length;
+    const line = (k: string, v: string | number): void => void process.stdout.write(`${k.padEnd(44)}${v}\n`);
+    line('Halo issues (resolved)', `${issues} (${resolved})`);
+    line('stand-in latency per request', `${latency} ms`);
+    for (const label of ['first run (all new)', 'second run (no Halo change)']) {
+      const jiraBefore = world.jira.counts();
+      const haloBefore = world.halo.requests.entries.length;
+      const { ms, result } = await runSync(env);
+      const jira = world.jira.counts();
+      const delta = Object.fromEntries(Object.entries(jira).map(([k, v]) => [k, v - (jiraBefore[k as keyof typeof jira] ?? 0)])) as Record<string, number>;
+      const total = Object.values(delta).reduce((a, b) => a + b, 0);
+      const created = (result.actions as Record<string, number>).create ?? 0;
+      process.stdout.write(`\n== ${label}\n`);
+      line('wall time', `${(ms / 1000).toFixed(1)} s (includes ~1 s process start)`);
+      line('actions', JSON.stringify(result.actions));
+      line('failures', String(result.failures));
+      line('Jira requests by kind', JSON.stringify(delta));
+      line('Jira search requests per issue', (delta.search! / issues).toFixed(3));
+      line('Jira requests per issue (all kinds)', (total / issues).toFixed(3));
+      if (created > 0) {
+        line('create requests per created ticket', ((delta.bulkCreate! + delta.create!) / created).toFixed(3));
+        line('Jira requests per created ticket (all)', (total / created).toFixed(3));
+      }
+      line('Halo requests', world.halo.requests.entries.length - haloBefore);
+      line('peak RSS of the sync process', `${String(result.maxRssMb)} MB`);
+      line('contract violations', world.jira.violations.length);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await world.stop();
+  }
+}
+
+(CHILD ? child() : main()).catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
