@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { AwsTarget } from './aws/stack';
+import { evaluateWebhook, type WebhookMapping } from '../port/mappings/evaluate';
+import { requestBody, requestId } from '../functions/portForwarder/wire';
 
 /**
  * Sample AWS events from `port/samples/<source>/*.json`, put on moto's default EventBridge bus,
@@ -20,6 +22,40 @@ export interface AwsEvent {
   resources?: string[];
   time?: string;
   [k: string]: unknown;
+}
+
+export interface EntityRef {
+  blueprint: string;
+  identifier: string;
+}
+
+export interface SampleEffect {
+  name: string;
+  creates: EntityRef[];
+  deletes: EntityRef[];
+}
+
+/**
+ * What each sample does to Port's catalog under the installed webhook mappings, evaluated with the
+ * same jq engine the Port stand-in uses, on the body the forwarder sends (wire format) for the
+ * event as the bus delivers it.
+ */
+export async function sampleEffects(
+  samples: readonly SampleEvent[],
+  mappings: readonly WebhookMapping[],
+  bus: { region: string; account: string },
+): Promise<SampleEffect[]> {
+  const out: SampleEffect[] = [];
+  for (const s of samples) {
+    // EventBridge stamps the envelope with the bus's region and account, whatever the sample says.
+    const delivered = { ...s.event, region: bus.region, account: bus.account };
+    const body = JSON.parse(requestBody(requestId([s.name]), [JSON.stringify(delivered)])) as unknown;
+    const { changes } = await evaluateWebhook(mappings, { body });
+    const refs = (op: 'create' | 'delete'): EntityRef[] =>
+      changes.filter((c) => c.operation === op).map((c) => ({ blueprint: c.blueprint, identifier: c.entity.identifier }));
+    out.push({ name: s.name, creates: refs('create'), deletes: refs('delete') });
+  }
+  return out;
 }
 
 export function loadSamples(samplesDir: string): SampleEvent[] {

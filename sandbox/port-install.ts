@@ -1,20 +1,24 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { loadSources } from '../port/mappings/build';
+import { install } from '../port/installer/install';
 import type { PortStub } from '../tests/stubs/port';
 
 /**
- * Runs the project's Port installer in port-only mode against the Port stand-in (blueprints,
- * webhook with its mappings, integration) and returns the ingest URL it reports.
+ * Runs the project's Port installer in port-only mode against the Port stand-in: blueprints,
+ * webhook with the generated mappings, integration record. Returns the ingest URL it reports
+ * (holds the webhook key: never logged).
  */
-export async function installPort(opts: { projectDir: string; port: PortStub; log: (line: string) => void }): Promise<string> {
-  const cli = path.join(opts.projectDir, 'port', 'installer', 'cli.ts');
-  if (!fs.existsSync(cli)) {
-    // TEMPORARY until port/installer lands: set the stand-in up directly.
-    opts.log('Port installer not found; setting up the Port stand-in directly (temporary)');
-    const { projectBlueprints } = await import('../tests/stubs/port');
-    const { buildWebhookMappings } = await import('../port/mappings/build');
-    opts.port.addBlueprints(projectBlueprints());
-    return opts.port.createWebhook({ identifier: 'aws_ingest', title: 'AWS events', mappings: buildWebhookMappings() }).url;
-  }
-  throw new Error('Port installer integration pending');
+export async function installPort(opts: { port: PortStub }): Promise<{ webhookUrl: string; actions: Record<string, string> }> {
+  const lines: string[] = [];
+  const result = await install({
+    clientId: opts.port.credentials.clientId,
+    clientSecret: opts.port.credentials.clientSecret,
+    portBaseUrl: opts.port.apiUrl,
+    eventSources: Object.keys(loadSources()),
+    stage: 'local',
+    portOnly: true,
+    dryRun: false,
+    out: (line) => void lines.push(line),
+  });
+  if (!result.webhookUrl) throw new Error(`the Port installer reported no webhook URL:\n${lines.join('\n')}`);
+  return { webhookUrl: result.webhookUrl, actions: result.actions };
 }

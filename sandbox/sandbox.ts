@@ -5,7 +5,8 @@ import { DeadLetterPeek } from './aws/dlq';
 import { restoreFullEnvelope } from './aws/moto-envelope';
 import { kmsEncryptForFunction, putCheckpoint, putSecureString } from './aws/seed';
 import { startDashboard, type Dashboard } from './dashboard/server';
-import { EventEmitter, loadSamples } from './events';
+import { EventEmitter, loadSamples, sampleEffects, type SampleEffect } from './events';
+import { DEFAULT_WEBHOOK_ID } from '../port/installer/plan';
 import { startOffline, type InvokeResult, type Offline } from './offline';
 import { installPort } from './port-install';
 import { isSyncSummary, RunLog, syncSummaryText } from './runs';
@@ -42,6 +43,8 @@ export interface SandboxState {
   offline?: Offline;
   emitter?: EventEmitter;
   webhookUrl?: string;
+  /** What each sample event does to Port's catalog under the installed mappings. */
+  sampleEffects?: SampleEffect[];
   runs: RunLog;
 }
 
@@ -52,7 +55,10 @@ export interface Sandbox {
   state: SandboxState;
   snapshot(): Promise<Snapshot>;
   runJiraSync(): Promise<InvokeResult>;
-  /** Emits the named sample, or every sample when `name` is 'all', or the next in rotation. */
+  /**
+   * Emits the named sample, or with 'creating' every sample that only creates/updates entities
+   * (their outcome does not depend on delivery order), or else the next sample in rotation.
+   */
   emitEvent(name?: string): Promise<number>;
   stop(): Promise<void>;
 }
@@ -123,7 +129,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       'Jira tickets': snap.jira.length,
       'Port entities': snap.port.reduce((n, b) => n + b.entities.length, 0),
       'Events emitted': state.emitter?.emitted ?? 0,
-      'Events received by Port': w?.port.received.length ?? 0,
+      'Port ingest requests': w?.port.received.length ?? 0,
+      'Port mapping/write failures': (w?.port.processed ?? []).reduce((n, p) => n + p.mappingFailures.length + p.writeFailures.length, 0),
       'jiraSync runs': state.runs.count('jiraSync'),
     };
     return snap;
@@ -147,7 +154,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const emitEvent = async (name?: string): Promise<number> => {
     const emitter = state.emitter;
     if (!emitter) throw new Error('the event stream is not running yet');
-    if (name === 'all') return emitter.emit(emitter.samples);
+    if (name === 'creating') {
+      const creating = new Set((state.sampleEffects ?? []).filter((e) => e.deletes.length === 0 && e.creates.length > 0).map((e) => e.name));
+      return emitter.emit(emitter.samples.filter((s) => creating.has(s.name)));
+    }
     return emitter.emit(name ? [emitter.byName(name)] : undefined);
   };
 
@@ -204,7 +214,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return { JIRA_API_TOKEN: '', JIRA_API_TOKEN_SSM_PARAM: tokenParam, HALO_API_SECRET_KEY: haloSecret };
     }, () => 'JIRA_API_TOKEN from SSM, HALO_API_SECRET_KEY KMS-encrypted, checkpoint before the oldest demo issue');
 
-    state.webhookUrl = await step('port-install', () => installPort({ projectDir, port: world.port, log }), () => 'blueprints, webhook with mappings, integration');
+    const installed = await step('port-install', () => installPort({ port: world.port }), (r) => {
+      const created = Object.entries(r.actions).filter(([, a]) => a === 'create').map(([k]) => k);
+      return `created ${created.length} object(s): ${created.join(', ')}`;
+    });
+    state.webhookUrl = installed.webhookUrl;
+    state.sampleEffects = await sampleEffects(samples, world.port.webhook(DEFAULT_WEBHOOK_ID)?.mappings ?? [], aws);
 
     dlq = new DeadLetterPeek(aws, deadLetterQueue.url);
     state.emitter = new EventEmitter(aws, samples);
@@ -233,7 +248,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       phase = 'ready';
       dashboard?.nudge();
       if (opts.syncOnStart ?? true) void runJiraSync().catch((err: unknown) => log(`jiraSync on start failed: ${(err as Error).message}`));
-      void emitEvent('all').catch((err: unknown) => log(`emitting sample events failed: ${(err as Error).message}`));
+      void emitEvent('creating').catch((err: unknown) => log(`emitting sample events failed: ${(err as Error).message}`));
       const every = opts.eventEveryMs ?? 15_000;
       if (every > 0 && samples.length > 0) {
         streamTimer = setInterval(() => void emitEvent().catch(() => undefined), every);

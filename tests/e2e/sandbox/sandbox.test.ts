@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startSandbox, type Sandbox, type Snapshot } from '../../../sandbox';
+import { groupAlive } from '../../../sandbox/processes';
+import { motoAvailable, MOTO_MISSING } from '../../support/moto';
+import { listening, portOf, processes, waitFor } from './helpers';
+
+/**
+ * `npm start` as a user gets it: the whole sandbox started programmatically, checked through its
+ * state and in a real headless browser, then stopped with nothing left behind.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '..', '..', '..', 'test-artifacts');
+const haveMoto = motoAvailable();
+if (!haveMoto) console.warn(`sandbox e2e skipped: ${MOTO_MISSING}`);
+const haveChromium = fs.existsSync(CHROMIUM);
+
+jest.setTimeout(180_000);
+
+(haveMoto ? describe : describe.skip)('npm start sandbox', () => {
+  let sandbox: Sandbox;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    // No timed event stream: the test emits what it checks; 24 issues keep the run short.
+    sandbox = await startSandbox({ issues: 24, seed: 11, eventEveryMs: 0 });
+    await sandbox.ready;
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  }, 60_000);
+
+  it('files exactly one Jira ticket per demo Halo issue', async () => {
+    // The sync started with the sandbox; its run summary says it is over.
+    const snap = await waitFor('the first jiraSync run', () => sandbox.snapshot(), (s) => s.runs.some((r) => r.fn === 'jiraSync'), 90_000);
+    expect(snap.runs.filter((r) => r.fn === 'jiraSync').map((r) => r.ok)).not.toContain(false);
+    const perIssue = new Map<string, number>();
+    for (const t of snap.jira) perIssue.set(t.haloIssueId, (perIssue.get(t.haloIssueId) ?? 0) + 1);
+    expect(snap.halo).toHaveLength(24);
+    expect(new Set(snap.halo.map((i) => i.type)).size).toBeGreaterThan(2);
+    expect(snap.jira).toHaveLength(snap.halo.length);
+    for (const issue of snap.halo) expect([issue.id, perIssue.get(issue.id)]).toEqual([issue.id, 1]);
+    // Resolved issues got their ticket closed, active ones an open ticket.
+    const statusOf = new Map(snap.jira.map((t) => [t.haloIssueId, t.status]));
+    for (const issue of snap.halo) expect([issue.id, statusOf.get(issue.id)]).toEqual([issue.id, issue.status === 'active' ? 'Open' : 'Closed']);
+  });
+
+  it('turns the emitted sample events into the expected Port entities, with an empty DLQ', async () => {
+    const effects = sandbox.state.sampleEffects ?? [];
+    const expected = effects.filter((e) => e.deletes.length === 0).flatMap((e) => e.creates);
+    expect(expected.length).toBeGreaterThan(5);
+    const port = sandbox.state.world!.port;
+    const missing = (): string[] => expected.filter((r) => !port.entity(r.blueprint, r.identifier)).map((r) => `${r.blueprint}/${r.identifier}`);
+    await waitFor('expected entities in Port', missing, (m) => m.length === 0, 60_000);
+    const snap = await sandbox.snapshot();
+    expect(snap.dlq.count).toBe(0);
+    expect(snap.counters['Port mapping/write failures']).toBe(0);
+    expect(snap.runs.some((r) => r.fn === 'portForwarder' && r.ok)).toBe(true);
+  });
+
+  (haveChromium ? it : it.skip)('dashboard: resolve a Halo issue, run jiraSync, see its ticket closed', async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(sandbox.dashboardUrl);
+    await expectText(() => page.locator('#phase').textContent(), 'Ready');
+    const snap: Snapshot = await sandbox.snapshot();
+    const target = snap.halo.find((i) => i.status === 'active' && i.ticket);
+    if (!target?.ticket) throw new Error('no active Halo issue with a ticket to resolve');
+    const ticketRow = page.locator('#jira-body tr', { has: page.getByRole('rowheader', { name: target.ticket, exact: true }) });
+    await expectText(() => ticketRow.textContent(), 'Open');
+    expect(await page.locator('#port-count').textContent()).not.toBe('(0)');
+
+    await page.getByRole('button', { name: `Resolve Halo issue ${target.name} (${target.id})` }).click();
+    await expectText(() => page.locator('#announce').textContent(), `Resolved ${target.id}`);
+    await page.getByRole('button', { name: 'Run jiraSync now' }).click();
+    await expectText(() => page.locator('#announce').textContent(), 'jiraSync finished');
+    await expectText(() => ticketRow.textContent(), 'Closed');
+    await page.getByRole('button', { name: `Re-activate Halo issue ${target.name} (${target.id})` }).waitFor({ timeout: 30_000 });
+    expect(await ticketRow.textContent()).toContain('Open → Closed');
+
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sandbox-dashboard.png'), fullPage: true });
+    expect(sandbox.state.world!.jira.ticket(target.ticket)?.status).toBe('Closed');
+  });
+
+  it('stops everything: no child process and no port left', async () => {
+    const { moto, world, offline } = sandbox.state;
+    const ports = [
+      portOf(sandbox.dashboardUrl),
+      moto!.port,
+      world!.halo.port,
+      world!.jira.port,
+      portOf(world!.port.apiUrl),
+      portOf(world!.port.ingestBaseUrl),
+      portOf(offline!.lambdaEndpoint),
+    ];
+    for (const p of ports) expect([p, await listening(p)]).toEqual([p, true]);
+    const offlineGroup = offline!.process.pid;
+    await browser?.close();
+    browser = undefined;
+    await sandbox.stop();
+    for (const p of ports) expect([p, await listening(p)]).toEqual([p, false]);
+    expect(groupAlive(offlineGroup)).toBe(false);
+    const left = processes().filter((p) => p.pgid === offlineGroup || (/moto_server/.test(p.args) && p.args.includes(`-p ${moto!.port}`)));
+    expect(left).toEqual([]);
+  });
+});
+
+async function expectText(read: () => Promise<string | null>, text: string, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`text "${text}"`, async () => (await read()) ?? '', (t) => t.includes(text), timeoutMs);
+}
