@@ -37,7 +37,9 @@ export type Triage = Accepted | Rejected;
 /** The largest item that still fits a request on its own. */
 export const MAX_ITEM_BYTES = MAX_REQUEST_BYTES - ENVELOPE_BYTES;
 
-const EVENT_STRING_FIELDS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region'] as const;
+// What Port mappings read; the other envelope fields are checked only when present (moto omits `account`).
+const EVENT_REQUIRED_STRINGS = ['id', 'detail-type', 'source'] as const;
+const EVENT_OPTIONAL_STRINGS = ['version', 'account', 'time', 'region'] as const;
 const ENTITY_STRING_FIELDS = ['title', 'icon'] as const;
 const ENTITY_OBJECT_FIELDS = ['properties', 'relations'] as const;
 
@@ -78,8 +80,9 @@ export function triage(record: SqsRecordLike): Triage {
 
 function eventProblems(p: Json): { kind: 'event'; problems: string[] } {
   const problems: string[] = [];
-  for (const f of EVENT_STRING_FIELDS) if (!nonEmpty(p[f])) problems.push(`${f} (string)`);
-  if (!Array.isArray(p.resources)) problems.push('resources (array)');
+  for (const f of EVENT_REQUIRED_STRINGS) if (!nonEmpty(p[f])) problems.push(`${f} (string)`);
+  for (const f of EVENT_OPTIONAL_STRINGS) if (p[f] !== undefined && typeof p[f] !== 'string') problems.push(`${f} (string)`);
+  if (p.resources !== undefined && !Array.isArray(p.resources)) problems.push('resources (array)');
   if (!isObject(p.detail)) problems.push('detail (object)');
   return { kind: 'event', problems };
 }

@@ -12,6 +12,12 @@ describe('triage', () => {
     expect(t.bytes).toBe(Buffer.byteLength(t.json));
   });
 
+  it('accepts an event without the optional envelope fields (moto omits account), but checks their types', () => {
+    const bare = { id: 'e-1', source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: {} };
+    expect(triage(sqsRecord(bare))).toMatchObject({ kind: 'event', itemId: 'e-1' });
+    expect(triage(sqsRecord({ ...bare, account: 123 }))).toMatchObject({ kind: 'reject', reason: expect.stringMatching(/account \(string\)/) });
+  });
+
   it.each([
     ['minimal', {}],
     ['delete operation', { operation: 'delete', title: undefined, properties: undefined }],
@@ -29,7 +35,7 @@ describe('triage', () => {
     ['a JSON array', '[1,2]', 'UnknownPayload', /array/],
     ['a JSON string', '"hello"', 'UnknownPayload', /string/],
     ['null', 'null', 'UnknownPayload', /object/],
-    ['an object that is neither', JSON.stringify({ hello: 'world' }), 'UnknownPayload', /event field\(s\) missing or invalid: version \(string\), id \(string\), detail-type/],
+    ['an object that is neither', JSON.stringify({ hello: 'world' }), 'UnknownPayload', /event field\(s\) missing or invalid: id \(string\), detail-type \(string\), source \(string\), detail \(object\)$/],
     ['an event without detail', JSON.stringify(ec2Event({ detail: undefined })), 'UnknownPayload', /invalid: detail \(object\)$/],
     ['an event with string resources', JSON.stringify(ec2Event({ resources: 'x' })), 'UnknownPayload', /invalid: resources \(array\)$/],
     ['an entity without identifier', JSON.stringify(entity({ identifier: undefined })), 'UnknownPayload', /entity field\(s\) missing or invalid: identifier \(string\)$/],
