@@ -1,12 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { HttpError, RetryableError } from '../errors';
 import { DEFAULT_RETRY_POLICY, NO_DEADLINE, serverRetryAfterMs, withRetry, type Deadline, type RetryPolicy } from './retry';
+import { Transport, type RawResponse } from './transport';
 
 /**
  * One HTTP client shape for every external service (Halo, Jira, Port API, Port ingest):
- * keep-alive sockets, per-request timeouts bounded by the caller's deadline, error
+ * keep-alive sockets (shared/http/transport.ts), per-request timeouts bounded by the caller's deadline, error
  * classification into RetryableError / HttpError, and the shared retry policy.
  */
 export interface HttpClientOptions {
@@ -56,55 +54,48 @@ export function defaultRedact(url: string): string {
 }
 
 export class HttpClient {
-  readonly axios: AxiosInstance;
+  private readonly transport: Transport;
   private readonly opts: HttpClientOptions;
 
   constructor(opts: HttpClientOptions) {
     this.opts = opts;
-    const maxSockets = opts.maxSockets ?? 50;
-    this.axios = axios.create({
-      baseURL: opts.baseURL,
-      headers: { 'user-agent': 'halo-jira-port-serverless/0.1', ...opts.headers },
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
-      validateStatus: () => true,
-      maxRedirects: 0,
-      maxBodyLength: Number.POSITIVE_INFINITY,
-      maxContentLength: 50 * 1024 * 1024,
-    });
+    this.transport = new Transport(opts.maxSockets ?? 50);
   }
 
   async request<T = unknown>(req: RequestOptions): Promise<HttpResponse<T>> {
     const deadline = req.deadline ?? NO_DEADLINE;
     const redact = this.opts.redact ?? defaultRedact;
-    const where = { service: this.opts.service, method: req.method ?? 'GET', url: redact(this.fullUrl(req.url)) };
+    const url = this.resolve(req.url, req.params);
+    const method = req.method ?? 'GET';
+    const where = { service: this.opts.service, method, url: redact(url.toString()) };
+    const { body, contentType } = encodeBody(req.data);
     const once = async (attempt: number): Promise<HttpResponse<T>> => {
       const extraHeaders = (await req.beforeAttempt?.(attempt)) ?? {};
       const remaining = deadline.remainingMs();
       if (remaining < MIN_REQUEST_MS) throw new RetryableError('deadline reached before the request could be sent', where);
-      const timeout = Math.max(MIN_REQUEST_MS, Math.min(this.opts.timeoutMs ?? 10_000, remaining));
-      const config: AxiosRequestConfig = {
-        method: req.method ?? 'GET',
-        url: req.url,
-        params: req.params,
-        data: req.data,
-        headers: { ...req.headers, ...extraHeaders },
-        timeout,
-      };
-      let res;
+      const timeoutMs = Math.max(MIN_REQUEST_MS, Math.min(this.opts.timeoutMs ?? 10_000, remaining));
+      const headers = lowerKeys({
+        'user-agent': 'halo-jira-port-serverless/0.1',
+        accept: 'application/json, text/plain, */*',
+        ...(contentType ? { 'content-type': contentType } : {}),
+        ...this.opts.headers,
+        ...req.headers,
+        ...extraHeaders,
+      });
+      let res: RawResponse;
       try {
-        res = await this.axios.request(config);
+        res = await this.transport.send({ method, url, headers, body, timeoutMs });
       } catch (err) {
         const code = (err as { code?: string }).code ?? 'NETWORK';
         throw new RetryableError(`${this.opts.service} request failed: ${code}`, { ...where, code, attempt }, { cause: err });
       }
-      const headers = (res.headers ?? {}) as Record<string, unknown>;
+      const headersOut = res.headers as Record<string, unknown>;
       if ((res.status >= 200 && res.status < 300) || req.accept?.includes(res.status)) {
-        return { status: res.status, data: res.data as T, headers };
+        return { status: res.status, data: res.data as T, headers: headersOut };
       }
       const context = { ...where, status: res.status, attempt, body: excerpt(res.data) };
       if (RETRYABLE_STATUS(res.status)) {
-        throw new RetryableError(`${this.opts.service} answered ${res.status}`, context, { retryAfterMs: serverRetryAfterMs(headers) });
+        throw new RetryableError(`${this.opts.service} answered ${res.status}`, context, { retryAfterMs: serverRetryAfterMs(headersOut) });
       }
       throw new HttpError(`${this.opts.service} answered ${res.status}: ${excerpt(res.data)}`, res.status, res.data, context);
     };
@@ -117,9 +108,29 @@ export class HttpClient {
     });
   }
 
-  private fullUrl(url: string): string {
-    return /^https?:\/\//.test(url) || !this.opts.baseURL ? url : `${this.opts.baseURL.replace(/\/$/, '')}/${url.replace(/^\//, '')}`;
+  /** Closes idle keep-alive sockets so a CLI or test process can exit at once. */
+  close(): void {
+    this.transport.close();
   }
+
+  private resolve(path: string, params: RequestOptions['params']): URL {
+    const absolute = /^https?:\/\//i.test(path);
+    if (!absolute && !this.opts.baseURL) throw new TypeError(`${this.opts.service}: relative URL ${path} without a baseURL`);
+    const url = new URL(absolute ? path : `${this.opts.baseURL!.replace(/\/$/, '')}/${path.replace(/^\//, '')}`);
+    for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined) url.searchParams.append(k, String(v));
+    return url;
+  }
+}
+
+function encodeBody(data: unknown): { body?: Buffer; contentType?: string } {
+  if (data === undefined) return {};
+  if (Buffer.isBuffer(data)) return { body: data };
+  if (typeof data === 'string') return { body: Buffer.from(data), contentType: 'text/plain; charset=utf-8' };
+  return { body: Buffer.from(JSON.stringify(data)), contentType: 'application/json' };
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 function excerpt(data: unknown): string {
