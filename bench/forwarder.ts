@@ -102,7 +102,8 @@ async function bundle(): Promise<void> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fw-bundle-'));
   const outfile = path.join(out, 'handler.js');
   // The options serverless-esbuild uses: custom.esbuild from serverless.yml (`exclude` → external).
-  const { exclude, ...options } = (parse(fs.readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as {
+  // serverless-esbuild's own keys (exclude, outputWorkFolder, …) are not esbuild options.
+  const { exclude, outputWorkFolder: _work, packager: _p, ...options } = (parse(fs.readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as {
     custom: { esbuild: Record<string, unknown> & { exclude?: string[] } };
   }).custom.esbuild;
   await build({
