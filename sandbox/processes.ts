@@ -58,7 +58,9 @@ export function spawnGroup(command: string, args: readonly string[], opts: Spawn
 export async function stopGroup(pid: number, exited: Promise<unknown>, graceMs: number): Promise<void> {
   if (!signalGroup(pid, 'SIGTERM')) return;
   const deadline = Date.now() + graceMs;
-  await Promise.race([exited, sleep(graceMs)]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+  clearTimeout(timer);
   // The leader may exit before its children: wait for the group itself to empty.
   while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
   if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { MOTO_ACCOUNT, startMoto, type Moto } from '../tests/support/moto';
 import { awsTarget, deployResources, printResources, type AwsTarget, type DeployedStack } from './aws/stack';
@@ -75,6 +76,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const state: SandboxState = { runs: new RunLog() };
   const gate = new SyncGate(ratePeriodMs(schedule));
   const samples = loadSamples(path.join(projectDir, 'port', 'samples'));
+  // Our own esbuild folder (git-ignored): a concurrent `sls` run elsewhere cannot wipe the bundles we run.
+  const buildFolder = path.join('.sandbox', `esbuild-${process.pid}-${Date.now().toString(36)}`);
   const steps: StartupStep[] = [
     ['stand-ins', 'Halo, Jira and Port stand-ins with demo data'],
     ['moto', 'moto_server (local AWS)'],
@@ -237,7 +240,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           PORT_WEBHOOK_URL: state.webhookUrl!,
           DEAD_LETTER_QUEUE_URL: deadLetterQueue.url,
           NODE_NO_WARNINGS: '1',
-          SLS_TELEMETRY_DISABLED: '1',
+          ESBUILD_WORK_FOLDER: buildFolder,
         },
       }), (o) => `Lambda endpoint ${o.lambdaEndpoint}, jiraSync ${schedule}, portForwarder on ${eventsQueue.name}`);
     gate.arm();
@@ -274,6 +277,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       dlq?.close();
       await state.world?.stop();
       await state.moto?.stop();
+      fs.rmSync(path.join(projectDir, buildFolder), { recursive: true, force: true });
       phase = 'stopped';
       await dashboard?.stop();
     })());
