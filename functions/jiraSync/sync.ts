@@ -8,7 +8,7 @@ import type { SyncConfig } from './config';
 import { createFields, resolveFields, type ResolvedFields } from './fields';
 import { mapLimit } from './limit';
 import type { Action, HaloIssue, SkipReason, Ticket } from './model';
-import { planIssue } from './plan';
+import { planIssue, ticketState } from './plan';
 import { changeMarker, hasMarker, renderComment, renderDescription, renderSummary, type Enrichment } from './render';
 import { nextCheckpoint, Progress, selectWork, toIso, type Outcome, type WorkItem } from './timeline';
 
@@ -126,6 +126,8 @@ interface Planned {
   index: number;
   item: WorkItem;
   issue: HaloIssue;
+  /** Tickets carrying the issue's id, as search showed them. */
+  tickets: Ticket[];
   actions: Action[];
 }
 
@@ -170,7 +172,7 @@ class Run {
         this.progress.settle(d.index, 'done');
         continue;
       }
-      plans.push({ index: d.index, item: d.item, issue: d.issue!, actions });
+      plans.push({ index: d.index, item: d.item, issue: d.issue!, tickets: known, actions });
     }
     if (this.config.dryRun) {
       for (const p of plans) this.recordPlan(p);
@@ -254,20 +256,29 @@ class Run {
     return closes;
   }
 
-  private async ticketAction(p: Planned, action: Action): Promise<void> {
+  private async ticketAction(p: Planned, action: Action, replanned = false): Promise<void> {
     switch (action.kind) {
       case 'close':
-        await this.transition(action.ticket, this.config.closeTransition);
-        this.summary.actions.close++;
+      case 'reopen': {
+        const name = action.kind === 'close' ? this.config.closeTransition : this.config.reopenTransition;
+        const available = await this.deps.jira.transitions(action.ticket.key);
+        const t = available.find((x) => x.name === name) ?? available.find((x) => x.name.toLowerCase() === name.toLowerCase());
+        if (!t) {
+          const now = replanned ? undefined : await this.deps.jira.ticketNow(action.ticket.key);
+          if (now && now.status !== action.ticket.status) return this.replan(p, action.ticket, now.status);
+          const names = available.map((x) => x.name).join(', ') || 'none';
+          throw new PermanentError(`transition "${name}" is not available on ${action.ticket.key} (status ${action.ticket.status || 'new'}); available: ${names}`, { key: action.ticket.key });
+        }
+        await this.deps.jira.transition(action.ticket.key, t.id);
+        this.summary.actions[action.kind]++;
         break;
-      case 'reopen':
-        await this.transition(action.ticket, this.config.reopenTransition);
-        this.summary.actions.reopen++;
-        break;
+      }
       case 'comment': {
-        const marker = changeMarker(p.issue);
-        const existing = await this.deps.jira.ticketTexts(action.ticket.key);
-        if (existing.some((body) => hasMarker(body, marker))) {
+        const now = await this.deps.jira.ticketNow(action.ticket.key);
+        if (!replanned && now.status !== action.ticket.status && ticketState({ ...action.ticket, status: now.status }, this.config) !== 'open') {
+          return this.replan(p, action.ticket, now.status);
+        }
+        if (now.texts.some((body) => hasMarker(body, changeMarker(p.issue)))) {
           this.summary.commentsAlreadyPresent++;
           break;
         }
@@ -284,14 +295,19 @@ class Run {
     this.log.debug('applied', { haloId: p.item.haloId, action: action.kind, ...('ticket' in action ? { key: action.ticket.key } : {}) });
   }
 
-  private async transition(ticket: Ticket, name: string): Promise<void> {
-    const available = await this.deps.jira.transitions(ticket.key);
-    const t = available.find((x) => x.name === name) ?? available.find((x) => x.name.toLowerCase() === name.toLowerCase());
-    if (!t) {
-      const names = available.map((x) => x.name).join(', ') || 'none';
-      throw new PermanentError(`transition "${name}" is not available on ${ticket.key} (status ${ticket.status || 'new'}); available: ${names}`, { key: ticket.key });
+  /**
+   * Search lags behind writes: when a ticket turns out to be in another status than search
+   * showed, decide again with its real status (once). A decision that now needs a new ticket
+   * waits for the next run, whose search will be current.
+   */
+  private async replan(p: Planned, stale: Ticket, status: string): Promise<void> {
+    this.log.debug('ticket status changed since search; deciding again', { key: stale.key, searched: stale.status, now: status });
+    const tickets = [...p.tickets.filter((t) => t.key !== stale.key), { ...stale, status }];
+    for (const action of planIssue(p.issue, p.item.haloId, tickets, this.config)) {
+      if (action.kind === 'create') throw new RetryableError('ticket status changed since the search; a new ticket is needed, next run', { key: stale.key });
+      if (action.kind === 'skip') continue;
+      await this.ticketAction({ ...p, tickets }, action, true);
     }
-    await this.deps.jira.transition(ticket.key, t.id);
   }
 
   /** Asset and latest finding; anything Halo cannot give is named in the text instead. */

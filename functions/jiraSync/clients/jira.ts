@@ -18,6 +18,11 @@ export interface Transition {
   to?: string;
 }
 
+export interface TicketNow {
+  status: string;
+  texts: unknown[];
+}
+
 export type CreateResult = { ok: true; id: string; key: string } | { ok: false; error: Error };
 
 export interface JiraApi {
@@ -26,8 +31,8 @@ export interface JiraApi {
   createTickets(issueFields: ReadonlyArray<Record<string, unknown>>): Promise<CreateResult[]>;
   transitions(key: string): Promise<Transition[]>;
   transition(key: string, transitionId: string): Promise<void>;
-  /** The description and comment bodies of a ticket, to look for a change marker. */
-  ticketTexts(key: string): Promise<unknown[]>;
+  /** The ticket as it is now (search may lag): status, and description + comment bodies for markers. */
+  ticketNow(key: string): Promise<TicketNow>;
   addComment(key: string, body: AdfDoc): Promise<void>;
 }
 
@@ -142,15 +147,15 @@ export class JiraClient implements JiraApi {
     );
   }
 
-  async ticketTexts(key: string): Promise<unknown[]> {
+  async ticketNow(key: string): Promise<TicketNow> {
     this.count('issue');
-    const res = await this.http.request<{ fields?: { description?: unknown; comment?: { comments?: Array<{ body?: unknown }> } } }>({
+    const res = await this.http.request<{ fields?: { status?: { name?: string }; description?: unknown; comment?: { comments?: Array<{ body?: unknown }> } } }>({
       url: `/rest/api/3/issue/${encodeURIComponent(key)}`,
-      params: { fields: 'description,comment' },
+      params: { fields: 'status,description,comment' },
       deadline: this.deadline,
     });
     const f = res.data.fields ?? {};
-    return [f.description, ...(f.comment?.comments ?? []).map((c) => c.body)];
+    return { status: f.status?.name ?? '', texts: [f.description, ...(f.comment?.comments ?? []).map((c) => c.body)] };
   }
 
   async addComment(key: string, body: AdfDoc): Promise<void> {

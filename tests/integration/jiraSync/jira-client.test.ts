@@ -78,7 +78,7 @@ describe('Jira client against the Jira Cloud stand-in', () => {
     stub.violations.length = 0; // the refused element is a legitimate 400, not a contract breach
   });
 
-  it('transitions by id from the list, comments in ADF, and reads description + comments back', async () => {
+  it('transitions by id from the list, comments in ADF, and reads the live status, description and comments back', async () => {
     const f = await fieldsFor();
     const id = 'dddddddd-0000-4000-8000-000000000005';
     const [r] = await jira.createTickets([create(id, f)]);
@@ -89,9 +89,10 @@ describe('Jira client against the Jira Cloud stand-in', () => {
     await jira.transition(key, close.id);
     expect(stub.ticket(key)!.status).toBe('Closed');
     await jira.addComment(key, renderComment({ id, last_seen_at: '2026-11-20T10:00:00Z' }, {}));
-    const texts = await jira.ticketTexts(key);
-    expect(texts).toHaveLength(2);
-    expect(JSON.stringify(texts[1])).toContain(`halo-change:${id}@2026-11-20T10:00:00Z`);
+    const now = await jira.ticketNow(key);
+    expect(now.status).toBe('Closed');
+    expect(now.texts).toHaveLength(2);
+    expect(JSON.stringify(now.texts[1])).toContain(`halo-change:${id}@2026-11-20T10:00:00Z`);
   });
 
   it('honours 429 Retry-After and backs off on 503 for reads', async () => {

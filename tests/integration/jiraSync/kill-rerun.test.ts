@@ -4,13 +4,14 @@ import { demoIssues, rngFrom } from '../../stubs/halo';
 import { settle, startWorld, ticketsByHalo, type World } from './harness';
 
 /**
- * Crash safety: 20 runs of the real handler in a child process, each SIGKILLed after a random
- * delay while Halo keeps changing; after every kill there must be no duplicate ticket, and a final
+ * Crash safety: 20 runs of the real handler in a child process, each SIGKILLed at a random point
+ * (after 1–40 more Jira requests) while Halo keeps changing; after every kill there must be no duplicate ticket, and a final
  * complete run must leave exactly one ticket per issue in the right state.
  */
 const RUNNER = path.join(__dirname, 'run-handler.ts');
 
-function runChild(env: Record<string, string>, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+/** `killAt`: SIGKILL once the Jira stand-in has seen that many more requests (a random point mid-run). */
+function runChild(env: Record<string, string>, killAt?: () => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // node itself runs the script (tsx as a loader): the tsx CLI would fork, and SIGKILL would orphan the real run.
     const child = spawn(process.execPath, ['--import', 'tsx', RUNNER], { env: { ...process.env, ...env, POWERTOOLS_LOG_LEVEL: 'ERROR', NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -18,9 +19,9 @@ function runChild(env: Record<string, string>, killAfterMs?: number): Promise<{ 
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const timer = killAt === undefined ? undefined : setInterval(() => killAt() && child.kill('SIGKILL'), 2);
     child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      if (timer) clearInterval(timer);
       resolve({ code, signal, stdout, stderr });
     });
   });
@@ -51,15 +52,16 @@ describe('kill at random points and rerun', () => {
         if (issue.status === 'active') world.halo.resolveIssue(issue.id, new Date(clock));
         else world.halo.reactivateIssue(issue.id, new Date(clock));
       }
-      const delay = Math.floor(800 + rng() * 5000);
-      const result = await runChild(env, delay);
-      if (result.signal === 'SIGKILL') killedMidRun.push(delay);
+      const base = world.jira.requests.length;
+      const after = 1 + Math.floor(rng() * 40);
+      const result = await runChild(env, () => world.jira.requests.length >= base + after);
+      if (result.signal === 'SIGKILL') killedMidRun.push(after);
       else expect([result.code, result.stderr]).toEqual([0, '']);
       await settle();
       expect(duplicates(world)).toEqual([]);
     }
     // Most kills must have landed mid-run, or the test proves little.
-    expect(killedMidRun.length).toBeGreaterThanOrEqual(10);
+    expect(killedMidRun.length).toBeGreaterThanOrEqual(15);
 
     for (let i = 0; i < 6; i++) {
       const final = await runChild(env);
@@ -73,6 +75,9 @@ describe('kill at random points and rerun', () => {
     const byHalo = ticketsByHalo(world.jira);
     for (const issue of world.halo.issues()) {
       const tickets = byHalo.get(issue.id) ?? [];
+      if (tickets.length !== 1 || tickets[0]!.status !== (issue.status === 'resolved' ? 'Closed' : 'Open')) {
+        console.log(JSON.stringify({ issue: { status: issue.status, created: issue.created_at, updated: issue.updated_at, last: issue.last_seen_at, resolved: issue.resolved_at }, tickets: tickets.map((t) => ({ history: t.history, comments: t.comments.map((c) => [c.created, c.text.slice(-80)]) })) }, null, 1));
+      }
       expect([issue.id, tickets.map((t) => t.status)]).toEqual([issue.id, [issue.status === 'resolved' ? 'Closed' : 'Open']]);
     }
     expect(byHalo.size).toBe(300);

@@ -18,10 +18,7 @@ describe('jiraSync scenario against the stand-ins', () => {
     const resolvedAtStart = issues.filter((i) => i.status === 'resolved').length;
     expect(resolvedAtStart).toBeGreaterThan(50);
 
-    let t0 = Date.now();
     const first = await syncIn(world);
-    console.log(`first run: ${Date.now() - t0} ms`);
-    t0 = Date.now();
     expect(first.failures).toEqual([]);
     const byHalo = ticketsByHalo(world.jira);
     expect(byHalo.size).toBe(500);
@@ -33,7 +30,6 @@ describe('jiraSync scenario against the stand-ins', () => {
 
     const writes = jiraWrites(world.jira);
     const second = await syncIn(world);
-    console.log(`second run: ${Date.now() - t0} ms`);
     expect(jiraWrites(world.jira)).toBe(writes);
     expect(second.failures).toEqual([]);
 

@@ -1,5 +1,5 @@
 import type { HaloApi } from '../../../functions/jiraSync/clients/halo';
-import type { CreateResult, JiraApi, Transition } from '../../../functions/jiraSync/clients/jira';
+import type { CreateResult, JiraApi, TicketNow, Transition } from '../../../functions/jiraSync/clients/jira';
 import { haloIdOf, type JiraField, type ResolvedField } from '../../../functions/jiraSync/fields';
 import type { HaloIssue, Ticket } from '../../../functions/jiraSync/model';
 import type { AdfDoc } from '../../../functions/jiraSync/render';
@@ -91,7 +91,7 @@ export class FakeJira implements JiraApi {
     const wanted = new Set(haloIds);
     return this.tickets
       .filter((t) => wanted.has(haloIdOf(t.fields[idField.id]) ?? ''))
-      .map((t) => ({ id: t.id, key: t.key, status: t.status, updated: t.updated, haloId: haloIdOf(t.fields[idField.id])! }));
+      .map((t) => ({ id: t.id, key: t.key, status: this.staleStatus.get(t.key) ?? t.status, updated: t.updated, haloId: haloIdOf(t.fields[idField.id])! }));
   }
   async createTickets(list: ReadonlyArray<Record<string, unknown>>): Promise<CreateResult[]> {
     this.guard('create');
@@ -118,11 +118,13 @@ export class FakeJira implements JiraApi {
     t.updated = this.tick();
     this.writes.push(`transition ${key} ${tr.name}`);
   }
-  async ticketTexts(key: string): Promise<unknown[]> {
+  async ticketNow(key: string): Promise<TicketNow> {
     this.guard('issue');
     const t = this.tickets.find((x) => x.key === key)!;
-    return [t.fields.description, ...t.comments];
+    return { status: t.status, texts: [t.fields.description, ...t.comments] };
   }
+  /** Search answers from a stale view: these keys show the given status instead of the real one. */
+  staleStatus = new Map<string, string>();
   async addComment(key: string, body: AdfDoc): Promise<void> {
     this.guard('comment');
     this.tickets.find((x) => x.key === key)!.comments.push(body);

@@ -253,4 +253,43 @@ describe('runSync against in-memory Halo and Jira', () => {
     await expect(s.run()).rejects.toThrow('401');
     expect(s.checkpoint.value).toBe(START);
   });
+
+  describe('search lags behind writes: the live ticket status wins', () => {
+    it('search says Open but the ticket is Closed, Halo active → reopen, not a comment on a closed ticket', async () => {
+      const s = setup();
+      const a = active(1);
+      s.halo.put(a);
+      const t = s.jira.add(a.id, 'Closed');
+      s.jira.staleStatus.set(t.key, 'Open');
+      const r = await s.run();
+      expect(r.actions).toMatchObject({ reopen: 1, comment: 0 });
+      expect(t.status).toBe('Open');
+      expect(t.comments).toEqual([]);
+    });
+
+    it('search says Closed but the ticket is Open, Halo active → comment instead of a failed reopen', async () => {
+      const s = setup();
+      const a = active(1);
+      s.halo.put(a);
+      const t = s.jira.add(a.id, 'Open');
+      s.jira.staleStatus.set(t.key, 'Closed');
+      const r = await s.run();
+      expect(r.failures).toEqual([]);
+      expect(r.actions).toMatchObject({ reopen: 0, comment: 1 });
+    });
+
+    it('search says Open but a human hard-closed it → no write now; the checkpoint waits for a current search', async () => {
+      const s = setup();
+      const a = active(1);
+      s.halo.put(a);
+      const t = s.jira.add(a.id, "Won't Fix");
+      s.jira.staleStatus.set(t.key, 'Open');
+      const r1 = await s.run();
+      expect(r1.failures).toEqual([expect.objectContaining({ haloId: a.id, transient: true })]);
+      expect(r1.checkpointAfter).toBe(new Date(START).toISOString());
+      expect(s.jira.writes).toEqual([]);
+      s.jira.staleStatus.clear();
+      expect((await s.run()).actions.create).toBe(1);
+    });
+  });
 });
