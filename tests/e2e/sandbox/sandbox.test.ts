@@ -21,10 +21,17 @@ jest.setTimeout(180_000);
 (haveMoto ? describe : describe.skip)('npm start sandbox', () => {
   let sandbox: Sandbox;
   let browser: Browser | undefined;
+  // Function logs with arrival times, shown when a wait times out.
+  const offlineLines: string[] = [];
 
   beforeAll(async () => {
     // No timed event stream: the test emits what it checks; 24 issues keep the run short.
-    sandbox = await startSandbox({ issues: 24, seed: 11, eventEveryMs: 0 });
+    sandbox = await startSandbox({
+      issues: 24,
+      seed: 11,
+      eventEveryMs: 0,
+      onOfflineLine: (line) => void offlineLines.push(`${new Date().toISOString().slice(11, 23)} ${line.slice(0, 300)}`),
+    });
     await sandbox.ready;
   }, 150_000);
 
@@ -35,7 +42,7 @@ jest.setTimeout(180_000);
 
   it('files exactly one Jira ticket per demo Halo issue', async () => {
     // The sync started with the sandbox; its run summary says it is over.
-    const snap = await waitFor('the first jiraSync run', () => sandbox.snapshot(), (s) => s.runs.some((r) => r.fn === 'jiraSync'), 90_000);
+    const snap = await withLogs(waitFor('the first jiraSync run', () => sandbox.snapshot(), (s) => s.runs.some((r) => r.fn === 'jiraSync'), 90_000));
     expect(snap.runs.filter((r) => r.fn === 'jiraSync').map((r) => r.ok)).not.toContain(false);
     const perIssue = new Map<string, number>();
     for (const t of snap.jira) perIssue.set(t.haloIssueId, (perIssue.get(t.haloIssueId) ?? 0) + 1);
@@ -54,7 +61,7 @@ jest.setTimeout(180_000);
     expect(expected.length).toBeGreaterThan(5);
     const port = sandbox.state.world!.port;
     const missing = (): string[] => expected.filter((r) => !port.entity(r.blueprint, r.identifier)).map((r) => `${r.blueprint}/${r.identifier}`);
-    await waitFor('expected entities in Port', missing, (m) => m.length === 0, 60_000);
+    await withLogs(waitFor('expected entities in Port', missing, (m) => m.length === 0, 60_000));
     const snap = await sandbox.snapshot();
     expect(snap.dlq.count).toBe(0);
     expect(snap.counters['Port mapping/write failures']).toBe(0);
@@ -110,8 +117,14 @@ jest.setTimeout(180_000);
     const left = processes().filter((p) => p.pgid === offlineGroup || (/moto_server/.test(p.args) && p.args.includes(`-p ${moto!.port}`)));
     expect(left).toEqual([]);
   });
-});
 
-async function expectText(read: () => Promise<string | null>, text: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`text "${text}"`, async () => (await read()) ?? '', (t) => t.includes(text), timeoutMs);
-}
+  function withLogs<T>(wait: Promise<T>): Promise<T> {
+    return wait.catch((err: Error) => {
+      throw new Error(`${err.message}\nlast function logs:\n${offlineLines.slice(-30).join('\n')}`);
+    });
+  }
+
+  async function expectText(read: () => Promise<string | null>, text: string, timeoutMs = 60_000): Promise<void> {
+    await withLogs(waitFor(`text "${text}"`, async () => (await read()) ?? '', (t) => t.includes(text), timeoutMs));
+  }
+});
