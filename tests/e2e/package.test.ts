@@ -13,7 +13,26 @@ jest.setTimeout(240_000);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildEventPattern, loadDefinitions } = require('../../resources/event-pattern.js');
 
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }>; Outputs: Record<string, unknown> };
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>; Outputs: Record<string, unknown> };
+type Statement = { Effect: string; Action: string[]; Resource: unknown[] };
+
+const ssmParam = (name: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}` });
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+/** Every (action, resource) pair the role allows, over all its inline policies; no managed policies. */
+function grants(t: Template, roleId: string): string[] {
+  const role = t.Resources[roleId]!.Properties;
+  expect(role.ManagedPolicyArns ?? []).toEqual([]);
+  const statements = (role.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((p) => p.PolicyDocument.Statement);
+  expect(statements.every((s) => s.Effect === 'Allow' && !('NotAction' in s) && !('NotResource' in s))).toBe(true);
+  return statements.flatMap((s) => s.Action.flatMap((a) => s.Resource.map((r) => `${a} ${JSON.stringify(r)}`))).sort();
+}
+const pairs = (...groups: Array<[string[], unknown[]]>) => groups.flatMap(([actions, resources]) => actions.flatMap((a) => resources.map((r) => `${a} ${JSON.stringify(r)}`))).sort();
+
+const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const QUEUE_CONSUMER = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'];
+const SSM_READ = ['ssm:GetParameter', 'ssm:GetParameters'];
+const CHECKPOINT = '/CloudPassage-Jira/issues/timestamp';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-package-'));
 const NO_AWS = {
@@ -117,12 +136,32 @@ describe('sls package --stage dev', () => {
     );
   });
 
-  it('grants no KMS access when no key is configured, and SSM reads only under the secrets path', () => {
-    const statements = t.Resources.IamRoleLambdaExecution!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
-    expect(statements.filter((s) => s.Action.some((a) => a.startsWith('kms:')))).toEqual([]);
-    const ssmRead = statements.find((s) => s.Action.includes('ssm:GetParameters'))!;
-    expect(JSON.stringify(ssmRead.Resource)).toContain(':parameter/halo-jira-port/dev/*');
-    expect(statements.flatMap((s) => s.Action).filter((a) => a.includes('*'))).toEqual([]);
+  it('gives each function its own unnamed role; no shared default role', () => {
+    const roles = Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+    expect(roles.map(([id]) => id).sort()).toEqual(['JiraSyncRole', 'PortForwarderRole']);
+    for (const [, role] of roles) {
+      expect(role.Properties.RoleName).toBeUndefined(); // no CAPABILITY_NAMED_IAM needed
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    }
+    expect(JSON.stringify(t.Resources.PortForwarderLambdaFunction!.Properties.Role)).toContain('PortForwarderRole.Arn');
+    expect(JSON.stringify(t.Resources.JiraSyncLambdaFunction!.Properties.Role)).toContain('JiraSyncRole.Arn');
+  });
+
+  it('portForwarder: consumes the events queue, sends to the DLQ, reads the webhook parameter, writes its own log group; no KMS without a key', () => {
+    expect(t.Resources.PortForwarderLogGroup!.Properties.LogGroupName).toBe('/aws/lambda/halo-jira-port-dev-portForwarder');
+    expect(grants(t, 'PortForwarderRole')).toEqual(
+      pairs(
+        [LOGS, [arnOf('PortForwarderLogGroup')]],
+        [QUEUE_CONSUMER, [arnOf('EventsQueue')]],
+        [['sqs:SendMessage'], [arnOf('DeadLetterQueue')]],
+        [SSM_READ, [ssmParam('/halo-jira-port/dev/port-webhook-url')]],
+      ),
+    );
+  });
+
+  it('jiraSync: reads and writes only its checkpoint and writes its own log group; nothing on the queues', () => {
+    expect(t.Resources.JiraSyncLogGroup!.Properties.LogGroupName).toBe('/aws/lambda/halo-jira-port-dev-jiraSync');
+    expect(grants(t, 'JiraSyncRole')).toEqual(pairs([LOGS, [arnOf('JiraSyncLogGroup')]], [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam(CHECKPOINT)]]));
   });
 
   it('bundles the handler as one minified CommonJS file under 400 KB', () => {
@@ -130,19 +169,50 @@ describe('sls package --stage dev', () => {
     const handler = listing.split('\n').find((l) => l.trim().endsWith('functions/portForwarder/handler.js'));
     expect(handler).toBeDefined();
     expect(Number(handler!.trim().split(/\s+/)[0])).toBeLessThan(400 * 1024);
+    // keepNames: minification must not rename the error classes (`this.name = new.target.name`).
+    const code = spawnSync('unzip', ['-p', path.join(dir, 'portForwarder.zip'), 'functions/portForwarder/handler.js'], { encoding: 'utf8', maxBuffer: 8 << 20 }).stdout;
+    for (const name of ['ConfigError', 'RetryableError', 'PermanentError', 'HttpError']) expect(code).toContain(`"${name}"`);
   });
 });
 
 describe('sls package with overrides from the environment', () => {
-  it('grants kms:Decrypt on exactly the configured key', async () => {
+  it('grants kms:Decrypt on exactly the configured key, and SSM reads on exactly the parameters each function names', async () => {
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const { run, out } = await packageDev('kms', { KMS_KEY_ARN: key, FORWARDER_BATCH_SIZE: '25' });
-    expect(run.code).toBe(0);
+    const { run, out } = await packageDev('kms', {
+      KMS_KEY_ARN: key,
+      FORWARDER_BATCH_SIZE: '25',
+      PORT_WEBHOOK_URL_SSM_PARAM: '/elsewhere/port-url',
+      HALO_API_KEY_SSM_PARAM: '/halo-jira-port/dev/halo-api-key',
+      JIRA_API_TOKEN_SSM_PARAM: '/jira/token',
+    });
+    if (run.code !== 0) throw new Error(`sls package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
     const t = template(out);
-    const statements = t.Resources.IamRoleLambdaExecution!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
-    const kms = statements.filter((s) => s.Action.some((a) => a.startsWith('kms:')));
-    expect(kms.map((s) => [s.Action, ([] as unknown[]).concat(s.Resource)])).toEqual([[['kms:Decrypt'], [key]]]);
+    expect(grants(t, 'PortForwarderRole')).toEqual(
+      pairs(
+        [LOGS, [arnOf('PortForwarderLogGroup')]],
+        [QUEUE_CONSUMER, [arnOf('EventsQueue')]],
+        [['sqs:SendMessage'], [arnOf('DeadLetterQueue')]],
+        [SSM_READ, [ssmParam('/elsewhere/port-url')]],
+        [['kms:Decrypt'], [key]],
+      ),
+    );
+    expect(grants(t, 'JiraSyncRole')).toEqual(
+      pairs(
+        [LOGS, [arnOf('JiraSyncLogGroup')]],
+        [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam(CHECKPOINT)]],
+        [SSM_READ, [ssmParam('/halo-jira-port/dev/halo-api-key'), ssmParam('/jira/token')]],
+        [['kms:Decrypt'], [key]],
+      ),
+    );
     expect(Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!.Properties.BatchSize).toBe(25);
+    const lint = spawnSync('cfn-lint', [path.join(out, 'cloudformation-template-update-stack.json')], { encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toBe('');
+  });
+
+  it('grants portForwarder no SSM read when the webhook URL comes from the environment', async () => {
+    const { run, out } = await packageDev('webhook-env', { PORT_WEBHOOK_URL: 'AQICAHhExampleCiphertextForTheWebhookUrl0000000000==' });
+    if (run.code !== 0) throw new Error(`sls package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
+    expect(grants(template(out), 'PortForwarderRole').filter((g) => g.startsWith('ssm:'))).toEqual([]);
   });
 
   it('fails with a clear message naming an unknown event source', async () => {

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { buildEventPattern, loadDefinitions, pattern } = require('../../../resources/event-pattern.js');
-const { iamStatements, visibilityTimeout, webhookSsmParam } = require('../../../resources/settings.js');
+const { portForwarderStatements, visibilityTimeout, webhookSsmParam } = require('../../../resources/settings.js');
 
 const definitions = loadDefinitions();
 const params = (values: Record<string, unknown>) => ({
@@ -59,16 +59,16 @@ describe('settings', () => {
   });
 
   it('adds kms:Decrypt only for a configured key ARN, and rejects anything else', async () => {
-    const without = await iamStatements(params(base));
+    const without = await portForwarderStatements(params(base));
     expect(without.filter((s: { Action: string[] }) => s.Action.includes('kms:Decrypt'))).toEqual([]);
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const withKey = await iamStatements(params({ ...base, kmsKeyArn: key }));
+    const withKey = await portForwarderStatements(params({ ...base, kmsKeyArn: key }));
     expect(withKey).toContainEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] });
-    await expect(iamStatements(params({ ...base, kmsKeyArn: 'alias/mine' }))).rejects.toThrow(/kmsKeyArn must be a KMS key ARN/);
+    await expect(portForwarderStatements(params({ ...base, kmsKeyArn: 'alias/mine' }))).rejects.toThrow(/kmsKeyArn must be a KMS key ARN/);
   });
 
   it('lets the function read a webhook parameter kept outside the secrets path', async () => {
-    const s = await iamStatements(params({ ...base, portWebhookUrlSsmParam: '/elsewhere/port-url' }));
+    const s = await portForwarderStatements(params({ ...base, portWebhookUrlSsmParam: '/elsewhere/port-url' }));
     expect(JSON.stringify(s)).toContain(':parameter/elsewhere/port-url"');
   });
 
