@@ -1,3 +1,4 @@
+export {}; // a module, not a global script: its top-level names stay its own
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { portForwarderStatements, jiraSyncStatements } = require('../../../resources/settings.js');
 
