@@ -1,15 +1,12 @@
 import type { RunRow } from './snapshot';
 
 /**
- * The last runs of both functions, for the dashboard. Manual jiraSync runs are recorded from the
- * invoke result; scheduled jiraSync runs and queue-triggered portForwarder runs are recognised in
- * the structured (Powertools JSON) log lines that sls offline prints.
+ * The last runs of both functions, for the dashboard. jiraSync runs (scheduled or manual: the
+ * sandbox invokes both) are recorded from the invoke result; queue-triggered portForwarder runs
+ * are recognised in the structured (Powertools JSON) log lines that sls offline prints.
  */
 export class RunLog {
   private readonly rows: RunRow[] = [];
-  /** Summary log lines still expected from manual runs (they are recorded from the invoke result). */
-  private manualLines = 0;
-
   constructor(private readonly keep = 30) {}
 
   add(row: RunRow): void {
@@ -25,32 +22,12 @@ export class RunLog {
     return this.rows.filter((r) => r.fn === fn && (trigger === undefined || r.trigger === trigger)).length;
   }
 
-  /**
-   * Wraps a manual jiraSync run. Its summary log line may arrive before or after the invoke
-   * returns; runs never overlap (SyncGate), so the next summary line is the manual run's.
-   */
-  async manual<T>(fn: () => Promise<T>, loggedSummary: (out: T) => boolean): Promise<T> {
-    this.manualLines++;
-    let logged = false;
-    try {
-      const out = await fn();
-      logged = loggedSummary(out);
-      return out;
-    } finally {
-      if (!logged && this.manualLines > 0) this.manualLines--;
-    }
-  }
-
   /** Feeds one line of sls offline output; returns the row it produced, if any. */
   observe(line: string, at = new Date()): RunRow | undefined {
     const entry = parseLogLine(line);
     if (!entry) return undefined;
     const row = runFromLog(entry, at);
     if (!row) return undefined;
-    if (row.fn === 'jiraSync' && row.trigger === 'schedule' && this.manualLines > 0) {
-      this.manualLines--;
-      return undefined;
-    }
     this.add(row);
     return row;
   }
@@ -59,9 +36,6 @@ export class RunLog {
 export type LogEntry = Record<string, unknown> & { message?: unknown; service?: unknown; level?: unknown };
 
 export function parseLogLine(line: string): LogEntry | undefined {
-  // serverless-offline's own report of a scheduled run that threw (the handler's log may say nothing).
-  const failed = /Failed to execute scheduled function: \[jiraSync\] (.*)$/.exec(line);
-  if (failed) return { scheduledFailure: 'jiraSync', message: failed[1] };
   const start = line.indexOf('{');
   if (start < 0) return undefined;
   try {
@@ -74,19 +48,9 @@ export function parseLogLine(line: string): LogEntry | undefined {
 
 /** A run row from a log entry that reports a whole run (forwarded batch, sync summary), else undefined. */
 export function runFromLog(entry: LogEntry, at: Date): RunRow | undefined {
-  if (entry.scheduledFailure === 'jiraSync') {
-    return { at: at.toISOString(), fn: 'jiraSync', trigger: 'schedule', ok: false, summary: String(entry.message ?? 'failed') };
-  }
-  const service = String(entry.service ?? '');
-  if (service === 'portForwarder' && entry.message === 'batch forwarded') {
-    const failed = Number(entry.failed ?? 0);
-    return { at: at.toISOString(), fn: 'portForwarder', trigger: 'queue', ok: failed === 0, summary: forwarderSummary(entry) };
-  }
-  if (service === 'jiraSync' && isSyncSummary(entry.summary ?? entry)) {
-    const summary = (entry.summary ?? entry) as SyncSummaryLike;
-    return { at: at.toISOString(), fn: 'jiraSync', trigger: 'schedule', ok: (summary.failures?.length ?? 0) === 0, summary: syncSummaryText(summary) };
-  }
-  return undefined;
+  if (String(entry.service ?? '') !== 'portForwarder' || entry.message !== 'batch forwarded') return undefined;
+  const failed = Number(entry.failed ?? 0);
+  return { at: at.toISOString(), fn: 'portForwarder', trigger: 'queue', ok: failed === 0, summary: forwarderSummary(entry) };
 }
 
 function forwarderSummary(e: LogEntry): string {

@@ -23,7 +23,7 @@ export interface SandboxOptions {
   /** Number of demo Halo issues (default 40) and the seed that makes them (default 7). */
   issues?: number;
   seed?: number;
-  /** jiraSync schedule under serverless-offline (default rate(1 minute)). */
+  /** jiraSync schedule, `rate(N minutes|hours)` (default rate(1 minute)); the sandbox invokes on it. */
   schedule?: string;
   /** One sample event every `eventEveryMs` after the first burst of all samples; 0 = no stream (default 15000). */
   eventEveryMs?: number;
@@ -74,7 +74,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const schedule = opts.schedule ?? 'rate(1 minute)';
   const log = opts.log ?? (() => undefined);
   const state: SandboxState = { runs: new RunLog() };
-  const gate = new SyncGate(ratePeriodMs(schedule));
+  const gate = new SyncGate();
+  const periodMs = ratePeriodMs(schedule);
+  if (periodMs === 0) throw new Error(`schedule must be rate(N minutes) or rate(N hours), got ${JSON.stringify(schedule)}`);
   const samples = loadSamples(path.join(projectDir, 'port', 'samples'));
   // Our own esbuild folder (git-ignored): a concurrent `sls` run elsewhere cannot wipe the bundles we run.
   const buildFolder = path.join('.sandbox', `esbuild-${process.pid}-${Date.now().toString(36)}`);
@@ -90,10 +92,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let failure: string | undefined;
   let dlq: DeadLetterPeek | undefined;
   let streamTimer: NodeJS.Timeout | undefined;
+  let scheduleTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
 
   const step = async <T>(id: string, work: () => Promise<T>, detail?: (out: T) => string): Promise<T> => {
     const s = steps.find((x) => x.id === id)!;
+    // Stopped during start-up: finish the step in flight, start no other.
+    if (stopping) throw new Error(`stopped before: ${s.title}`);
     const t0 = Date.now();
     s.status = 'running';
     log(`… ${s.title}`);
@@ -139,20 +144,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     return snap;
   };
 
-  const runJiraSync = (): Promise<InvokeResult> => {
+  /** One jiraSync invocation through the offline Lambda endpoint, recorded in the run log. */
+  const invokeJiraSync = async (trigger: 'manual' | 'schedule'): Promise<InvokeResult> => {
     const offline = state.offline;
-    if (!offline) return Promise.reject(new Error('the functions are not running yet'));
-    return gate.run(() =>
-      state.runs.manual(async () => {
-        const out = await offline.invoke(`${FUNCTION_PREFIX}jiraSync`, {});
-        const summary = out.ok && isSyncSummary(out.result) ? syncSummaryText(out.result) : (out.error ?? 'no summary');
-        const failures = isSyncSummary(out.result) ? (out.result.failures?.length ?? 0) : 0;
-        state.runs.add({ at: new Date().toISOString(), fn: 'jiraSync', trigger: 'manual', ok: out.ok && failures === 0, summary });
-        dashboard?.nudge();
-        return out;
-      }, (out) => out.ok),
-    );
+    if (!offline || stopping) throw new Error(stopping ? 'the sandbox is stopping' : 'the functions are not running yet');
+    const out = await offline.invoke(`${FUNCTION_PREFIX}jiraSync`, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
+    const summary = out.ok && isSyncSummary(out.result) ? syncSummaryText(out.result) : (out.error ?? 'no summary');
+    const failures = isSyncSummary(out.result) ? (out.result.failures?.length ?? 0) : 0;
+    state.runs.add({ at: new Date().toISOString(), fn: 'jiraSync', trigger, ok: out.ok && failures === 0, summary });
+    dashboard?.nudge();
+    return out;
   };
+
+  const runJiraSync = (): Promise<InvokeResult> => gate.run(() => invokeJiraSync('manual'));
 
   const emitEvent = async (name?: string): Promise<number> => {
     const emitter = state.emitter;
@@ -181,7 +185,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
 
   const onOfflineLine = (line: string): void => {
-    gate.observe(line);
     if (state.runs.observe(line)) dashboard?.nudge();
     opts.onOfflineLine?.(line);
   };
@@ -225,6 +228,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     state.sampleEffects = await sampleEffects(samples, world.port.webhook(DEFAULT_WEBHOOK_ID)?.mappings ?? [], aws);
 
     dlq = new DeadLetterPeek(aws, deadLetterQueue.url);
+    fs.mkdirSync(path.join(projectDir, '.sandbox'), { recursive: true });
     state.emitter = new EventEmitter(aws, samples);
     state.offline = await step('offline', () =>
       startOffline({
@@ -236,14 +240,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           ...world.jiraSyncEnv,
           ...secretEnv,
           AWS_SSM_TIMESTAMP_PARAM: CHECKPOINT_PARAM,
-          JIRA_SYNC_SCHEDULE: schedule,
+          // The sandbox invokes jiraSync on `schedule` itself, serialised with manual runs (SyncGate).
+          JIRA_SYNC_SCHEDULE_ENABLED: 'false',
+          // A stuck run is ended (and shown as failed) after 2 minutes instead of AWS's 15, freeing the queue.
+          JIRA_SYNC_TIMEOUT: process.env.JIRA_SYNC_TIMEOUT ?? '120',
           PORT_WEBHOOK_URL: state.webhookUrl!,
           DEAD_LETTER_QUEUE_URL: deadLetterQueue.url,
           NODE_NO_WARNINGS: '1',
           ESBUILD_WORK_FOLDER: buildFolder,
         },
       }), (o) => `Lambda endpoint ${o.lambdaEndpoint}, jiraSync ${schedule}, portForwarder on ${eventsQueue.name}`);
-    gate.arm();
   };
 
   const ready = boot().then(
@@ -251,6 +257,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       phase = 'ready';
       dashboard?.nudge();
       if (opts.syncOnStart ?? true) void runJiraSync().catch((err: unknown) => log(`jiraSync on start failed: ${(err as Error).message}`));
+      scheduleTimer = setInterval(() => void gate.tick(() => invokeJiraSync('schedule')).catch(() => undefined), periodMs);
+      scheduleTimer.unref();
       void emitEvent('creating').catch((err: unknown) => log(`emitting sample events failed: ${(err as Error).message}`));
       const every = opts.eventEveryMs ?? 15_000;
       if (every > 0 && samples.length > 0) {
@@ -271,6 +279,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     (stopping ??= (async () => {
       phase = 'stopping';
       if (streamTimer) clearInterval(streamTimer);
+      if (scheduleTimer) clearInterval(scheduleTimer);
       await ready.catch(() => undefined);
       await state.offline?.stop();
       state.emitter?.close();

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   try {
     await sandbox.ready;
   } catch (err) {
+    if (stopping) return; // Ctrl-C during start-up: shutdown() reports and exits
     process.stderr.write(`\nsandbox failed to start: ${(err as Error).message}\n`);
     await sandbox.stop();
     process.exit(1);

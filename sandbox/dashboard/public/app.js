@@ -4,6 +4,7 @@
 
 const $ = (id) => document.getElementById(id);
 let lastJson = '';
+let lastPhase = 'starting';
 let busy = false;
 
 function el(tag, attrs, ...children) {
@@ -86,8 +87,10 @@ function render(s) {
 
   const total = s.port.reduce((n, b) => n + b.entities.length, 0);
   $('port-count').textContent = `(${total})`;
+  // Keep each blueprint's open/closed state as the user left it.
+  const wasOpen = new Map([...document.querySelectorAll('#port-body details')].map((d) => [d.dataset.blueprint, d.open]));
   $('port-body').replaceChildren(...(s.port.length === 0 ? [el('p', { class: 'empty', text: 'No blueprints yet.' })] : s.port.map((b) =>
-    el('details', { open: b.entities.length > 0 ? true : undefined },
+    el('details', { 'data-blueprint': b.blueprint, open: (wasOpen.has(b.blueprint) ? wasOpen.get(b.blueprint) : b.entities.length > 0) || undefined },
       el('summary', {}, el('strong', { text: b.blueprint }), ` — ${b.entities.length} entit${b.entities.length === 1 ? 'y' : 'ies'}`),
       b.entities.length === 0 ? el('p', { class: 'empty', text: 'No entities.' }) : el('table', {},
         el('caption', { class: 'sr-only', text: `Entities of blueprint ${b.blueprint}` }),
@@ -105,7 +108,13 @@ function render(s) {
     st.detail ? el('div', { class: 'muted wrap', text: st.detail }) : null)));
   $('links').replaceChildren(...Object.entries(s.links).flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, el('code', { text: v }))]));
 
-  $('run-sync').disabled = busy || s.phase !== 'ready';
+  lastPhase = s.phase;
+  updateRunButton();
+}
+
+// Also called when an action ends: the state may not have changed, so no re-render follows.
+function updateRunButton() {
+  $('run-sync').disabled = busy || lastPhase !== 'ready';
 }
 
 function props(p) {
@@ -119,6 +128,7 @@ function announce(text) {
 
 async function act(url, body, okText) {
   busy = true;
+  updateRunButton();
   announce('Working…');
   try {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -128,6 +138,7 @@ async function act(url, body, okText) {
     announce(`Failed: ${err.message}`);
   } finally {
     busy = false;
+    updateRunButton();
     await refresh();
   }
 }
