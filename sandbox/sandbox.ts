@@ -256,10 +256,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     () => {
       phase = 'ready';
       dashboard?.nudge();
-      if (opts.syncOnStart ?? true) void runJiraSync().catch((err: unknown) => log(`jiraSync on start failed: ${(err as Error).message}`));
+      if (opts.syncOnStart ?? true) void runJiraSync().catch((err: unknown) => stopping || log(`jiraSync on start failed: ${(err as Error).message}`));
       scheduleTimer = setInterval(() => void gate.tick(() => invokeJiraSync('schedule')).catch(() => undefined), periodMs);
       scheduleTimer.unref();
-      void emitEvent('creating').catch((err: unknown) => log(`emitting sample events failed: ${(err as Error).message}`));
+      void emitEvent('creating').catch((err: unknown) => stopping || log(`emitting sample events failed: ${(err as Error).message}`));
       const every = opts.eventEveryMs ?? 15_000;
       if (every > 0 && samples.length > 0) {
         streamTimer = setInterval(() => void emitEvent().catch(() => undefined), every);
