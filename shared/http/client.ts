@@ -71,7 +71,9 @@ export class HttpClient {
     const { body, contentType } = encodeBody(req.data);
     const once = async (attempt: number): Promise<HttpResponse<T>> => {
       const extraHeaders = (await req.beforeAttempt?.(attempt)) ?? {};
-      const remaining = deadline.remainingMs();
+      // A deadline that cannot say (NaN) must not disable the socket timeout: treat it as unbounded.
+      const reported = deadline.remainingMs();
+      const remaining = Number.isNaN(reported) ? Number.POSITIVE_INFINITY : reported;
       if (remaining < MIN_REQUEST_MS) throw new RetryableError('deadline reached before the request could be sent', where);
       const timeoutMs = Math.max(MIN_REQUEST_MS, Math.min(this.opts.timeoutMs ?? 10_000, remaining));
       const headers = lowerKeys({

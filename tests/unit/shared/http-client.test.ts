@@ -75,3 +75,18 @@ describe('HttpClient', () => {
     expect(JSON.stringify(err.context)).not.toContain('s3cr3t');
   });
 });
+
+describe('HttpClient timeouts', () => {
+  it('times out a request whose server never answers, even when the deadline reports NaN', async () => {
+    const silent = http.createServer(() => undefined); // accepts, never responds
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const c = new HttpClient({ service: 'silent', baseURL: url, timeoutMs: 300, policy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const err = await c.request({ url: '/', deadline: { remainingMs: () => Number.NaN } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryableError);
+    expect((err as RetryableError).context.code).toBe('ETIMEDOUT');
+    c.close();
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+  });
+});
