@@ -13,8 +13,9 @@ export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'halo-jira-port',
 });
 
+/** Zero counts are published too: a dashboard then shows 0 rather than a gap. */
 export function count(name: string, value = 1): void {
-  if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+  metrics.addMetric(name, MetricUnit.Count, value);
 }
 
 /** `https://ingest.port.io/AbCdEf123456` → `https://ingest.port.io/Ab…(redacted)`: the key never reaches a log. */

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `Jira Cloud stand-in listening on ${stub.url}`,
-      `  JIRA_BASE_URL=${stub.url}`,
+      `  JIRA_API_URL=${stub.url}`,
       `  JIRA_API_USER=${config.email}`,
       `  JIRA_API_TOKEN=${config.apiToken}   (stand-in credential, not a secret)`,
       `  project ${config.project.key}, issue types ${config.issueTypes.map((t) => t.name).join(', ')}, search lag ${config.searchLagMs} ms`,
