@@ -45,8 +45,11 @@ const validateConfig = {
   },
 };
 
-export const handler: (event: unknown, context: Context) => Promise<SyncSummary> = middy<unknown, SyncSummary, Error, Context>()
+const wired = middy<unknown, SyncSummary, Error, SecretsContext<Credential>>()
   .use(validateConfig)
   .use(ssm({ fetchData: ssmFetchData(CREDENTIALS, env), setToContext: true, cacheExpiry: -1 }))
   .use(secrets({ names: CREDENTIALS, env }))
-  .handler(syncOnce as unknown as (event: unknown, context: Context) => Promise<SyncSummary>) as unknown as (event: unknown, context: Context) => Promise<SyncSummary>;
+  .handler(syncOnce);
+
+/** Lambda passes a plain Context; the middlewares above add `secrets` before syncOnce runs. */
+export const handler = wired as unknown as (event: unknown, context: Context) => Promise<SyncSummary>;

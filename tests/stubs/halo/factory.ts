@@ -4,6 +4,7 @@ import {
 } from './catalog';
 import { haloTimestamp, micros } from './time';
 import type { AssetState, HaloAsset, HaloIssue, IssueFindingRef, IssueSource, IssueStatus, IssueType } from './types';
+import { seededRandom } from '../../support/random';
 
 /**
  * Deterministic Halo v3 test data: `makeHaloIssue` for one issue, `demoIssues(n, seed)` for a mixed
@@ -18,17 +19,8 @@ const DAY_US = 86_400_000_000;
 
 export type Rng = () => number;
 
-/** mulberry32: tiny, fast, deterministic. */
-export function rngFrom(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic demo data from the shared mulberry32 PRNG. */
+export const rngFrom = (seed: number): Rng => seededRandom(seed);
 
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
 const hex = (rng: Rng, n: number): string => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { Faults, headerValue, parseJson, readBody, sendJson } from '../http-kit';
+import { seededRandom } from '../../support/random';
 
 /**
  * The ingest host (ingest.port.io): `POST /{webhookKey}` → 202 `{ok:true}`, 413 above 512 KiB,
@@ -21,17 +22,6 @@ export interface ReceivedRequest {
   bytes: number;
 }
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same fault sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface IngestFaultSettings {
   /** Probability (0..1) of a 429 with `Retry-After: retryAfterSec`. */
