@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import type net from 'node:net';
 import path from 'node:path';
+import { listenOnLoopback } from '../../tests/support/ports';
 import type { Snapshot } from '../snapshot';
 
 /**
@@ -38,7 +38,6 @@ export async function startDashboard(opts: {
   pushEveryMs?: number;
 }): Promise<Dashboard> {
   const streams = new Set<http.ServerResponse>();
-  const sockets = new Set<net.Socket>();
   let lastPushed = '';
   let pushing = false;
 
@@ -103,15 +102,7 @@ export async function startDashboard(opts: {
     send(res, 404, { error: `no route ${method} ${url.pathname}` });
   }
 
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
+  const { port, close } = await listenOnLoopback(server, opts.port);
   const timer = setInterval(() => void push(), opts.pushEveryMs ?? 1000);
   timer.unref();
 
@@ -119,15 +110,12 @@ export async function startDashboard(opts: {
     url: `http://127.0.0.1:${port}/`,
     port,
     nudge: () => void push(),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        for (const res of streams) res.end();
-        streams.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      }),
+    stop: () => {
+      clearInterval(timer);
+      for (const res of streams) res.end();
+      streams.clear();
+      return close();
+    },
   };
 }
 

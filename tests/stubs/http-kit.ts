@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type net from 'node:net';
+import { listenOnLoopback } from '../support/ports';
 
 /**
  * Building blocks shared by the local stand-ins (Halo, Jira, Port): a real HTTP server on
@@ -264,7 +264,6 @@ function applyFault(fault: Fault, res: http.ServerResponse, req: http.IncomingMe
 export async function startStubServer(opts: StubServerOptions): Promise<StubServer> {
   const log = opts.log ?? new RequestLog();
   const faults = opts.faults ?? new Faults();
-  const sockets = new Set<net.Socket>();
 
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -290,17 +289,7 @@ export async function startStubServer(opts: StubServerOptions): Promise<StubServ
       else res.destroy();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-
-  // Port 0 lets the OS pick a free port at bind time: no race with other processes.
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
+  const { port, close } = await listenOnLoopback(server, opts.port);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -308,11 +297,6 @@ export async function startStubServer(opts: StubServerOptions): Promise<StubServ
     log,
     faults,
     server,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      }),
+    stop: close,
   };
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type net from 'node:net';
 import { Faults, headerValue, parseJson, readBody, sendJson } from '../http-kit';
+import { listenOnLoopback } from '../../support/ports';
 import { seededRandom } from '../../support/random';
 
 /**
@@ -104,7 +104,6 @@ export async function startIngestServer(opts: {
   /** Decides the answer for a well-formed request and queues its processing. */
   accept(key: string, body: unknown, headers: Record<string, string>, bytes: number): Acceptance;
 }): Promise<IngestServer> {
-  const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     void (async () => {
       const key = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/+|\/+$/g, ''));
@@ -140,22 +139,6 @@ export async function startIngestServer(opts: {
       else res.destroy();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  const { port, close } = await listenOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, stop: close };
 }
