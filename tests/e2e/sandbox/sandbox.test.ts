@@ -64,10 +64,12 @@ jest.setTimeout(180_000);
     const port = sandbox.state.world!.port;
     const missing = (): string[] => expected.filter((r) => !port.entity(r.blueprint, r.identifier)).map((r) => `${r.blueprint}/${r.identifier}`);
     await withLogs(waitFor('expected entities in Port', missing, (m) => m.length === 0, 60_000));
-    const snap = await sandbox.snapshot();
+    // Port maps a request as soon as it answers 202; the forwarder's run is logged when the invocation returns.
+    const forwarded = (s: Snapshot): boolean => s.runs.some((r) => r.fn === 'portForwarder' && r.ok);
+    const snap = await withLogs(waitFor('a successful portForwarder run in the run log', () => sandbox.snapshot(), forwarded, 30_000));
     expect(snap.dlq.count).toBe(0);
     expect(snap.counters['Port mapping/write failures']).toBe(0);
-    expect(snap.runs.some((r) => r.fn === 'portForwarder' && r.ok)).toBe(true);
+    expect(snap.runs.filter((r) => r.fn === 'portForwarder').every((r) => r.ok)).toBe(true);
   });
 
   (haveChromium ? it : it.skip)('dashboard: resolve a Halo issue, run jiraSync, see its ticket closed', async () => {
