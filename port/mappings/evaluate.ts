@@ -59,7 +59,7 @@ export interface Evaluation {
   failures: MappingFailure[];
 }
 
-/** Upper bound of item JSON per jq run: keeps each run's output small (jq-wasm's stdout is quadratic). */
+/** Upper bound of item JSON per jq run: keeps each run's argv (on the wasm stack) and output small. */
 const ITEM_BYTES_PER_RUN = 8 * 1024;
 
 export function operationOf(m: WebhookMapping): { operation: 'create' | 'delete'; deleteDependents: boolean } {
