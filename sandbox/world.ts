@@ -1,4 +1,4 @@
-import { startJiraStub, HALO_ISSUE_ID_FIELD, type JiraStub } from '../tests/stubs/jira';
+import { jiraSyncEnv as jiraEnvFor, startJiraStub, HALO_ISSUE_ID_FIELD, type JiraStub } from '../tests/stubs/jira';
 import { projectBlueprints, startPortStub, type PortStub } from '../tests/stubs/port';
 import { startHaloStub, demoIssues, type HaloStub } from '../tests/stubs/halo';
 import type { BlueprintEntities, HaloIssueRow, TicketRow } from './snapshot';
@@ -24,15 +24,6 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export const JIRA_SETTINGS = {
-  JIRA_PROJECT_KEY: 'SEC',
-  JIRA_ISSUE_TYPE: 'Bug',
-  JIRA_ISSUE_ID_FIELD: 'Halo Issue ID',
-  ISSUE_CLOSE_TRANSITION: 'Close',
-  ISSUE_REOPEN_TRANSITION: 'Reopen',
-  ISSUE_STATUS_CLOSED: 'Closed',
-  STATUS_HARD_CLOSED: "Won't Fix",
-} as const;
 
 export async function startWorld(opts: { issues: number; seed: number }): Promise<World> {
   const seeded = demoIssues(opts.issues, opts.seed, { now: new Date(), spanDays: 14 });
@@ -49,10 +40,7 @@ export async function startWorld(opts: { issues: number; seed: number }): Promis
       HALO_API_HOSTNAME: halo.url,
       HALO_API_KEY: halo.apiKey,
       HALO_API_SECRET_KEY: halo.apiSecret,
-      JIRA_API_URL: jira.url,
-      JIRA_API_USER: jira.config.email,
-      JIRA_API_TOKEN: jira.config.apiToken,
-      ...JIRA_SETTINGS,
+      ...jiraEnvFor(jira),
     };
 
     const blueprintIds = projectBlueprints().map((bp) => bp.identifier);

@@ -7,7 +7,7 @@ import { runSync, type SyncSummary } from '../../../functions/jiraSync/sync';
 import { NO_DEADLINE } from '../../../shared/http/retry';
 import { startMoto, type Moto } from '../../support/moto';
 import { startHaloStub, type HaloStub } from '../../stubs/halo';
-import { startJiraStub, type JiraStub, type TicketView } from '../../stubs/jira';
+import { jiraSyncEnv, startJiraStub, type JiraStub, type TicketView } from '../../stubs/jira';
 
 /**
  * Halo and Jira stand-ins plus moto (SSM checkpoint), and the environment a jiraSync run needs,
@@ -34,16 +34,7 @@ export async function startWorld(opts: { latencyMs?: number } = {}): Promise<Wor
     HALO_API_KEY: halo.apiKey,
     HALO_API_SECRET_KEY: halo.apiSecret,
     HALO_API_HOSTNAME: halo.url,
-    JIRA_API_USER: jira.config.email,
-    JIRA_API_TOKEN: jira.config.apiToken,
-    JIRA_API_URL: jira.url,
-    JIRA_ISSUE_ID_FIELD: 'Halo Issue ID',
-    JIRA_PROJECT_KEY: jira.config.project.key,
-    JIRA_ISSUE_TYPE: 'Bug',
-    ISSUE_CLOSE_TRANSITION: 'Close',
-    ISSUE_REOPEN_TRANSITION: 'Reopen',
-    ISSUE_STATUS_CLOSED: 'Closed',
-    STATUS_HARD_CLOSED: "Won't Fix",
+    ...jiraSyncEnv(jira),
     AWS_SSM_TIMESTAMP_PARAM: CHECKPOINT_PARAM,
     // Demo data spans 30 days before 2026-11-20; the first run looks back far enough to see it all.
     TIME_RANGE: String(5 * 365 * 24 * 60),

@@ -1,3 +1,4 @@
+import { drainQueue } from '../../support/sqs';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   ChangeMessageVisibilityCommand,
@@ -5,7 +6,6 @@ import {
   GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { SqsDeadLetterQueue } from '../../../functions/portForwarder/dead-letter';
@@ -115,13 +115,4 @@ export async function counts(sqs: SQSClient, url: string): Promise<{ visible: nu
 const visibleCount = async (sqs: SQSClient, url: string): Promise<number> => (await counts(sqs, url)).visible;
 
 /** Drains a queue (test-side consumer), returning what it held. */
-export async function drain(sqs: SQSClient, url: string): Promise<Message[]> {
-  const out: Message[] = [];
-  for (;;) {
-    const got = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 300, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
-    );
-    if (!got.Messages?.length) return out;
-    out.push(...got.Messages);
-  }
-}
+export const drain = drainQueue;

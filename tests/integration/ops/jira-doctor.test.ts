@@ -5,25 +5,16 @@ import path from 'node:path';
 import { EXIT, type Io } from '../../../ops/cli';
 import type { CheckResult } from '../../../ops/doctor/checks';
 import { runDoctor } from '../../../ops/doctor/command';
-import { DEFAULT_CUSTOM_FIELDS, DEFAULT_WORKFLOW, startJiraStub, type JiraStub, type JiraStubOptions } from '../../stubs/jira';
+import { DEFAULT_CUSTOM_FIELDS, DEFAULT_WORKFLOW, jiraSyncEnv, startJiraStub, type JiraStub, type JiraStubOptions } from '../../stubs/jira';
 
 jest.setTimeout(30_000);
 
 /** The configuration the stand-in's default site is set up for. */
 function envFor(stub: JiraStub, overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    JIRA_API_URL: stub.url,
-    JIRA_API_USER: stub.config.email,
-    JIRA_API_TOKEN: stub.config.apiToken,
+    ...jiraSyncEnv(stub),
     HALO_API_KEY: 'halo-key',
     HALO_API_SECRET_KEY: 'halo-secret',
-    JIRA_PROJECT_KEY: 'SEC',
-    JIRA_ISSUE_TYPE: 'Bug',
-    JIRA_ISSUE_ID_FIELD: 'Halo Issue ID',
-    ISSUE_CLOSE_TRANSITION: 'Close',
-    ISSUE_REOPEN_TRANSITION: 'Reopen',
-    ISSUE_STATUS_CLOSED: 'Closed',
-    STATUS_HARD_CLOSED: "Won't Fix",
     JIRA_FIELD_MAPPING: 'issue_critical:Halo Critical;issue_source:customfield_10052',
     JIRA_FIELD_STATIC: 'Halo Type:sva;labels:halo-sync',
     ...overrides,

@@ -1,3 +1,4 @@
+import { drainQueue } from '../../support/sqs';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -98,16 +99,7 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
   return Number(a.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
-export async function receiveAll(sqs: SQSClient, url: string): Promise<Message[]> {
-  const out: Message[] = [];
-  for (;;) {
-    const r = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], AttributeNames: ['All'] }),
-    );
-    if (!r.Messages?.length) return out;
-    out.push(...r.Messages);
-  }
-}
+export const receiveAll = drainQueue;
 
 export interface Invocation {
   records: number;
