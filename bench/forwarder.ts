@@ -13,7 +13,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { startPortStub } from '../tests/stubs/port';
+import { startPortStub } from '../local/port';
 
 const ROOT = path.resolve(__dirname, '..');
 const RECEIVER = '--receiver';

@@ -10,8 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { startWorld } from '../tests/integration/jiraSync/harness';
-import { demoIssues } from '../tests/stubs/halo';
+import { startWorld } from '../local/jira-sync-world';
+import { demoIssues } from '../local/halo';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { freePort, waitForPort } from '../tests/support/ports';
+import { freePort, waitForPort } from '../local/ports';
 import { SLS_BIN } from './aws/stack';
 import { spawnGroup, type GroupProcess } from './processes';
 

@@ -1,6 +1,6 @@
 import { loadSources } from '../port/mappings/build';
 import { install } from '../port/installer/install';
-import type { PortStub } from '../tests/stubs/port';
+import type { PortStub } from '../local/port';
 
 /**
  * Runs the project's Port installer in port-only mode against the Port stand-in: blueprints,

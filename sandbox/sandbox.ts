@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MOTO_ACCOUNT, startMoto, type Moto } from '../tests/support/moto';
+import { MOTO_ACCOUNT, startMoto, type Moto } from '../local/aws/moto';
 import { awsTarget, deployResources, printResources, type AwsTarget, type DeployedStack } from './aws/stack';
 import { DeadLetterPeek } from './aws/dlq';
 import { restoreFullEnvelope } from './aws/moto-envelope';

@@ -3,7 +3,7 @@
  * every process it started. Options: --port <dashboard port>, --issues <n>, --seed <n>,
  * --schedule "rate(2 minutes)", --events-every <ms, 0 = off>, --verbose (function logs).
  */
-import { motoAvailable, MOTO_MISSING } from '../tests/support/moto';
+import { motoAvailable, MOTO_MISSING } from '../local/aws/moto';
 import { startSandbox, type SandboxOptions } from './index';
 
 function option(name: string): string | undefined {

@@ -1,6 +1,6 @@
-import { jiraSyncEnv as jiraEnvFor, startJiraStub, HALO_ISSUE_ID_FIELD, type JiraStub } from '../tests/stubs/jira';
-import { projectBlueprints, startPortStub, type PortStub } from '../tests/stubs/port';
-import { startHaloStub, demoIssues, type HaloStub } from '../tests/stubs/halo';
+import { jiraSyncEnv as jiraEnvFor, startJiraStub, HALO_ISSUE_ID_FIELD, type JiraStub } from '../local/jira';
+import { projectBlueprints, startPortStub, type PortStub } from '../local/port';
+import { startHaloStub, demoIssues, type HaloStub } from '../local/halo';
 import type { BlueprintEntities, HaloIssueRow, TicketRow } from './snapshot';
 
 /**

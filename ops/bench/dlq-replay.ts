@@ -3,7 +3,7 @@
  * throughput. Run: `npx tsx ops/bench/dlq-replay.ts [messages]` (needs moto_server on PATH).
  */
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startMoto } from '../../tests/support/moto';
+import { startMoto } from '../../local/aws/moto';
 import { runDlq } from '../dlq/command';
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { listenOnLoopback } from '../../tests/support/ports';
+import { listenOnLoopback } from '../../local/ports';
 import type { Snapshot } from '../snapshot';
 
 /**

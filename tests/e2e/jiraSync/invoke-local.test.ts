@@ -1,8 +1,8 @@
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { demoIssues } from '../../stubs/halo';
-import { contractsDir, CONTRACTS_MISSING } from '../../stubs/contract';
-import { jiraWrites, readCheckpoint, settle, startWorld, ticketsByHalo, type World } from '../../integration/jiraSync/harness';
+import { demoIssues } from '../../../local/halo';
+import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
+import { jiraWrites, readCheckpoint, settle, startWorld, ticketsByHalo, type World } from '../../../local/jira-sync-world';
 import { invokeResult, sls } from '../portForwarder/sls';
 import type { SyncSummary } from '../../../functions/jiraSync/sync';
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { startMoto, type Moto } from '../../support/moto';
-import { startPortStub, type PortStub } from '../../stubs/port';
+import { startMoto, type Moto } from '../../../local/aws/moto';
+import { startPortStub, type PortStub } from '../../../local/port';
 
 /**
  * The installer's full path as a user runs it: `npm run port:install` sets up Port (stand-in), then

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { main, EXIT } from '../../../port/installer/cli';
-import { startPortStub, type PortStub } from '../../stubs/port';
+import { startPortStub, type PortStub } from '../../../local/port';
 
 /**
  * End to end on the Port side: the installer sets up the stand-in, then wire-format bodies (as the

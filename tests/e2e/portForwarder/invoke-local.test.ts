@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { startMoto, type Moto } from '../../support/moto';
-import { startPortStub, type PortStub } from '../../stubs/port';
+import { startMoto, type Moto } from '../../../local/aws/moto';
+import { startPortStub, type PortStub } from '../../../local/port';
 import { createQueues, queueDepth, receiveAll, sqsClient, toRecord } from '../../integration/portForwarder/harness';
 import { ROOT, invokeResult, sls } from './sls';
 

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { startMoto, type Moto } from '../../support/moto';
-import { freePort, waitForPort } from '../../support/ports';
-import { startPortStub, type PortStub } from '../../stubs/port';
+import { startMoto, type Moto } from '../../../local/aws/moto';
+import { freePort, waitForPort } from '../../../local/ports';
+import { startPortStub, type PortStub } from '../../../local/port';
 import { receiveAll, sqsClient } from '../../integration/portForwarder/harness';
 import { ROOT, sls } from './sls';
 

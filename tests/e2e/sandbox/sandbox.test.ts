@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startSandbox, type Sandbox, type Snapshot } from '../../../sandbox';
 import { groupAlive } from '../../../sandbox/processes';
-import { motoAvailable, MOTO_MISSING } from '../../support/moto';
+import { motoAvailable, MOTO_MISSING } from '../../../local/aws/moto';
 import { listening, portOf, processes, waitFor } from './helpers';
 
 /**

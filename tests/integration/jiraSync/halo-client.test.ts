@@ -1,5 +1,5 @@
 import { HaloClient } from '../../../functions/jiraSync/clients/halo';
-import { demoIssues, HALO_ROUTES, makeHaloIssue, startHaloStub, type HaloStub } from '../../stubs/halo';
+import { demoIssues, HALO_ROUTES, makeHaloIssue, startHaloStub, type HaloStub } from '../../../local/halo';
 
 describe('Halo client against the Halo stand-in', () => {
   let stub: HaloStub;

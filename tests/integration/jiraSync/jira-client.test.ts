@@ -2,8 +2,8 @@ import { JiraClient } from '../../../functions/jiraSync/clients/jira';
 import { resolveFields } from '../../../functions/jiraSync/fields';
 import { loadConfig } from '../../../functions/jiraSync/config';
 import { renderComment, renderDescription } from '../../../functions/jiraSync/render';
-import { contractsDir, CONTRACTS_MISSING } from '../../stubs/contract';
-import { startJiraStub, type JiraStub } from '../../stubs/jira';
+import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
+import { startJiraStub, type JiraStub } from '../../../local/jira';
 
 const ENV = {
   HALO_API_KEY: 'k', HALO_API_SECRET_KEY: 's', JIRA_API_USER: 'u', JIRA_API_TOKEN: 't', JIRA_API_URL: 'https://x.atlassian.net',

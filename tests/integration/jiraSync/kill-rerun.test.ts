@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { demoIssues, rngFrom } from '../../stubs/halo';
-import { settle, startWorld, ticketsByHalo, type World } from './harness';
+import { demoIssues, rngFrom } from '../../../local/halo';
+import { settle, startWorld, ticketsByHalo, type World } from '../../../local/jira-sync-world';
 
 /**
  * Crash safety: 20 runs of the real handler in a child process, each SIGKILLed at a random point

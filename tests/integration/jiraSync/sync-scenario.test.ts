@@ -1,6 +1,6 @@
-import { demoIssues } from '../../stubs/halo';
-import { contractsDir, CONTRACTS_MISSING } from '../../stubs/contract';
-import { jiraWrites, readCheckpoint, settle, startWorld, syncIn, ticketsByHalo, type World } from './harness';
+import { demoIssues } from '../../../local/halo';
+import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
+import { jiraWrites, readCheckpoint, settle, startWorld, syncIn, ticketsByHalo, type World } from '../../../local/jira-sync-world';
 
 /** The reviewer's scenario, in process: real clients, Halo and Jira stand-ins, checkpoint in moto. */
 describe('jiraSync scenario against the stand-ins', () => {

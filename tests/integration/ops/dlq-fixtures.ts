@@ -1,4 +1,4 @@
-import { drainQueue } from '../../support/sqs';
+import { drainQueue } from '../../../local/aws/sqs';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   ChangeMessageVisibilityCommand,

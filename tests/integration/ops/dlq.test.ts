@@ -4,7 +4,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EXIT, type Io } from '../../../ops/cli';
 import { runDlq, type DlqDeps } from '../../../ops/dlq/command';
-import { motoAvailable, MOTO_MISSING, startMoto, type Moto } from '../../support/moto';
+import { motoAvailable, MOTO_MISSING, startMoto, type Moto } from '../../../local/aws/moto';
 import { counts, deployQueueStack, drain, ebEvent, eventBridgeLetter, forwarderDeadLetter, redrivenLetter } from './dlq-fixtures';
 
 jest.setTimeout(60_000);

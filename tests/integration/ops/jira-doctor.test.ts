@@ -5,7 +5,7 @@ import path from 'node:path';
 import { EXIT, type Io } from '../../../ops/cli';
 import type { CheckResult } from '../../../ops/doctor/checks';
 import { runDoctor } from '../../../ops/doctor/command';
-import { DEFAULT_CUSTOM_FIELDS, DEFAULT_WORKFLOW, jiraSyncEnv, startJiraStub, type JiraStub, type JiraStubOptions } from '../../stubs/jira';
+import { DEFAULT_CUSTOM_FIELDS, DEFAULT_WORKFLOW, jiraSyncEnv, startJiraStub, type JiraStub, type JiraStubOptions } from '../../../local/jira';
 
 jest.setTimeout(30_000);
 

@@ -1,7 +1,7 @@
 import { main, EXIT } from '../../../port/installer/cli';
 import { install } from '../../../port/installer/install';
-import { contractsDir, CONTRACTS_MISSING } from '../../stubs/contract';
-import { startPortStub, type PortStub } from '../../stubs/port';
+import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
+import { startPortStub, type PortStub } from '../../../local/port';
 
 /** The installer CLI against the Port stand-in (API validated against port-api.openapi.json). */
 const itContract = contractsDir() ? it : it.skip;

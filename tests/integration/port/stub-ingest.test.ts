@@ -1,6 +1,6 @@
 import axios from 'axios';
 import http from 'node:http';
-import { startPortStub, type PortStub } from '../../stubs/port';
+import { startPortStub, type PortStub } from '../../../local/port';
 import type { WebhookMapping } from '../../../port/mappings/evaluate';
 
 const bp = {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { startMoto, type Moto } from '../../support/moto';
-import { startPortStub, type PortStub } from '../../stubs/port';
+import { startMoto, type Moto } from '../../../local/aws/moto';
+import { startPortStub, type PortStub } from '../../../local/port';
 import { ec2Event, sqsRecord } from '../../unit/portForwarder/factories';
 import { coldStart, createQueues, lambdaContext, pollUntilEmpty, queueDepth, receiveAll, sqsClient } from './harness';
 

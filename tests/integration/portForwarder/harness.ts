@@ -1,4 +1,4 @@
-import { drainQueue } from '../../support/sqs';
+import { drainQueue } from '../../../local/aws/sqs';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -8,7 +8,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Moto } from '../../support/moto';
+import type { Moto } from '../../../local/aws/moto';
 
 /**
  * Test harness around the real handler: loads it in a fresh module registry (a cold start) with

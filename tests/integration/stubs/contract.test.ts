@@ -1,4 +1,4 @@
-import { CONTRACTS_MISSING, contractsDir, loadContract, type Contract, type ContractRequest } from '../../stubs/contract';
+import { CONTRACTS_MISSING, contractsDir, loadContract, type Contract, type ContractRequest } from '../../../local/contract';
 
 // Real positive and negative requests against the official documents in ../shared/contracts.
 const present = contractsDir() !== undefined;

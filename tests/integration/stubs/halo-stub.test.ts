@@ -1,4 +1,4 @@
-import { demoIssues, haloInstant, HALO_ROUTES, lastChangeOf, makeHaloIssue, startHaloStub, type HaloIssue, type HaloStub } from '../../stubs/halo';
+import { demoIssues, haloInstant, HALO_ROUTES, lastChangeOf, makeHaloIssue, startHaloStub, type HaloIssue, type HaloStub } from '../../../local/halo';
 
 // The Halo stand-in itself: auth, paging, filters, describe/asset/finding routes, faults, request log.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -3,8 +3,8 @@
  * auth, fields, create/bulk validation, ADF, workflow transitions, JQL, paging, eventual
  * consistency, removed endpoints, rate limiting and contract checks.
  */
-import { contractsDir, CONTRACTS_MISSING } from '../../stubs/contract';
-import { adfParagraph, HALO_ISSUE_ID_FIELD, REMOVED_SEARCH_MESSAGE, startJiraStub, type JiraStub } from '../../stubs/jira';
+import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
+import { adfParagraph, HALO_ISSUE_ID_FIELD, REMOVED_SEARCH_MESSAGE, startJiraStub, type JiraStub } from '../../../local/jira';
 
 const T0 = Date.parse('2026-11-23T10:00:00.000Z');
 let clock = T0;

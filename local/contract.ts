@@ -38,7 +38,7 @@ export const CONTRACT_FILES: Record<ContractName, string> = {
   port: 'port-api.openapi.json',
 };
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = path.resolve(__dirname, '..');
 
 export const CONTRACTS_MISSING = `${path.resolve(REPO_ROOT, '..', 'shared', 'contracts')} not found: contract validation skipped (set CONTRACTS_DIR to the folder holding ${Object.values(CONTRACT_FILES).join(' and ')})`;
 

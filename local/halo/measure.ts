@@ -1,6 +1,6 @@
 /**
  * Prints load/validation times of the contract validator and generation/listing times of the Halo
- * stand-in: `npx tsx tests/stubs/halo/measure.ts [issues]` (figures only; nothing asserts on them).
+ * stand-in: `npx tsx local/halo/measure.ts [issues]` (figures only; nothing asserts on them).
  */
 import { loadContract } from '../contract';
 import { demoIssues, startHaloStub } from './index';

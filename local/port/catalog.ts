@@ -1,4 +1,4 @@
-import type { EntityChange, MappedEntity } from '../../../port/mappings/evaluate';
+import type { EntityChange, MappedEntity } from '../../port/mappings/evaluate';
 
 /**
  * The Port stand-in's in-memory catalog: blueprints and entities, with the checks Port applies

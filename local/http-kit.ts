@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { listenOnLoopback } from '../support/ports';
+import { listenOnLoopback } from './ports';
 
 /**
  * Building blocks shared by the local stand-ins (Halo, Jira, Port): a real HTTP server on

@@ -1,4 +1,4 @@
-import { evaluatePath, evaluateWebhook, type EntityChange, type MappingFailure } from '../../../port/mappings/evaluate';
+import { evaluatePath, evaluateWebhook, type EntityChange, type MappingFailure } from '../../port/mappings/evaluate';
 import type { Catalog, ChangeFailure } from './catalog';
 import type { Webhook } from './webhooks';
 

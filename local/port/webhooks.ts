@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { WebhookMapping } from '../../../port/mappings/evaluate';
+import type { WebhookMapping } from '../../port/mappings/evaluate';
 
 /** Port webhook definitions as the API stores them, and the ingest key → webhook lookup. */
 export interface WebhookSecurity {

@@ -1,10 +1,10 @@
 /**
- * Runs the Port stand-in on its own: `npx tsx tests/stubs/port/main.ts`.
+ * Runs the Port stand-in on its own: `npx tsx local/port/main.ts`.
  * API and ingest listeners on 127.0.0.1, the project's blueprints loaded, and one webhook carrying
  * the project's mappings, so anything posted to the printed PORT_WEBHOOK_URL becomes entities.
  * Prints each ingest request as it arrives; Ctrl-C stops it.
  */
-import { buildWebhookMappings } from '../../../port/mappings/build';
+import { buildWebhookMappings } from '../../port/mappings/build';
 import { startPortStub } from './index';
 
 async function main(): Promise<void> {

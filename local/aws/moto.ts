@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { freePort, waitForPort } from './ports';
+import { freePort, waitForPort } from '../ports';
 
 /**
  * moto_server as the local AWS (SQS, SSM, KMS, EventBridge, CloudFormation), on 127.0.0.1 and a

@@ -4,7 +4,7 @@ import {
 } from './catalog';
 import { haloTimestamp, micros } from './time';
 import type { AssetState, HaloAsset, HaloIssue, IssueFindingRef, IssueSource, IssueStatus, IssueType } from './types';
-import { seededRandom } from '../../support/random';
+import { seededRandom } from '../random';
 
 /**
  * Deterministic Halo v3 test data: `makeHaloIssue` for one issue, `demoIssues(n, seed)` for a mixed

@@ -1,7 +1,7 @@
 import { demoIssues } from './factory';
 import { startHaloStub } from './halo-stub';
 
-/** Runs the Halo stand-in alone: `npx tsx tests/stubs/halo/main.ts [--port N] [--issues N] [--seed N]`. */
+/** Runs the Halo stand-in alone: `npx tsx local/halo/main.ts [--port N] [--issues N] [--seed N]`. */
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;

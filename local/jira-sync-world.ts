@@ -1,13 +1,13 @@
 import { SSMClient, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { ssmCheckpoint } from '../../../functions/jiraSync/checkpoint';
-import { HaloClient } from '../../../functions/jiraSync/clients/halo';
-import { JiraClient } from '../../../functions/jiraSync/clients/jira';
-import { loadConfig } from '../../../functions/jiraSync/config';
-import { runSync, type SyncSummary } from '../../../functions/jiraSync/sync';
-import { NO_DEADLINE } from '../../../shared/http/retry';
-import { startMoto, type Moto } from '../../support/moto';
-import { startHaloStub, type HaloStub } from '../../stubs/halo';
-import { jiraSyncEnv, startJiraStub, type JiraStub, type TicketView } from '../../stubs/jira';
+import { ssmCheckpoint } from '../functions/jiraSync/checkpoint';
+import { HaloClient } from '../functions/jiraSync/clients/halo';
+import { JiraClient } from '../functions/jiraSync/clients/jira';
+import { loadConfig } from '../functions/jiraSync/config';
+import { runSync, type SyncSummary } from '../functions/jiraSync/sync';
+import { NO_DEADLINE } from '../shared/http/retry';
+import { startMoto, type Moto } from './aws/moto';
+import { startHaloStub, type HaloStub } from './halo';
+import { jiraSyncEnv, startJiraStub, type JiraStub, type TicketView } from './jira';
 
 /**
  * Halo and Jira stand-ins plus moto (SSM checkpoint), and the environment a jiraSync run needs,

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { Faults, headerValue, parseJson, readBody, sendJson } from '../http-kit';
-import { listenOnLoopback } from '../../support/ports';
-import { seededRandom } from '../../support/random';
+import { listenOnLoopback } from '../ports';
+import { seededRandom } from '../random';
 
 /**
  * The ingest host (ingest.port.io): `POST /{webhookKey}` → 202 `{ok:true}`, 413 above 512 KiB,

@@ -1,5 +1,5 @@
 /**
- * Runs the Jira stand-in on its own: `npx tsx tests/stubs/jira/main.ts [--port N] [--lag MS]`.
+ * Runs the Jira stand-in on its own: `npx tsx local/jira/main.ts [--port N] [--lag MS]`.
  * Prints the URL and the (stand-in) credentials a client needs; Ctrl-C stops it.
  */
 import { startJiraStub } from './server';
