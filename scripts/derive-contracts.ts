@@ -38,13 +38,16 @@ export interface SourceDocument {
   doc: JsonObject;
 }
 
+const wantedDir = (): string => process.env.CONTRACTS_DIR || path.resolve(REPO_ROOT, '..', 'shared', 'contracts');
+
 /** `<repo root>/../shared/contracts`, or $CONTRACTS_DIR; undefined when the folder is absent. */
 export function sourceDir(): string | undefined {
-  const dir = process.env.CONTRACTS_DIR || path.resolve(REPO_ROOT, '..', 'shared', 'contracts');
+  const dir = wantedDir();
   return fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? dir : undefined;
 }
 
-export const SOURCE_MISSING = `${path.resolve(REPO_ROOT, '..', 'shared', 'contracts')} not found (set CONTRACTS_DIR to the folder holding ${Object.values(CONTRACT_FILES).join(' and ')})`;
+export const sourceMissing = (): string =>
+  `${wantedDir()} not found (set CONTRACTS_DIR to the folder holding ${Object.values(CONTRACT_FILES).join(' and ')})`;
 
 export function readSource(name: ContractName, dir: string): SourceDocument {
   const file = CONTRACT_FILES[name];
@@ -180,9 +183,10 @@ function sortKeys(node: Json): Json {
   return Object.fromEntries(Object.keys(node).sort().map((k) => [k, sortKeys(node[k]!)]));
 }
 
-/** The committed form: keys sorted, 2-space indent, final newline. */
+/** The committed form: the x-derived header first, then keys sorted at every level; 2-space indent, final newline. */
 export function serialise(subset: JsonObject): string {
-  return `${JSON.stringify(sortKeys(subset), null, 2)}\n`;
+  const { 'x-derived': header, ...rest } = subset;
+  return `${JSON.stringify({ 'x-derived': header ?? null, ...(sortKeys(rest) as JsonObject) }, null, 2)}\n`;
 }
 
 /** The subset file text for `name`, derived from the documents in `dir`. */
@@ -194,7 +198,7 @@ function main(argv: string[]): number {
   const check = argv.includes('--check');
   const dir = sourceDir();
   if (!dir) {
-    process.stderr.write(`${SOURCE_MISSING}\n`);
+    process.stderr.write(`${sourceMissing()}\n`);
     return 2;
   }
   let stale = 0;

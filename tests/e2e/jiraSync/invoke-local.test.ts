@@ -1,7 +1,6 @@
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { demoIssues } from '../../../local/halo';
-import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
 import { jiraWrites, readCheckpoint, settle, startWorld, ticketsByHalo, type World } from '../../../local/jira-sync-world';
 import { invokeResult, sls } from '../portForwarder/sls';
 import type { SyncSummary } from '../../../functions/jiraSync/sync';
@@ -17,7 +16,6 @@ describe('jiraSync through sls invoke local', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    if (!contractsDir()) console.warn(CONTRACTS_MISSING);
     world = await startWorld();
     world.halo.seed(demoIssues(500, 5));
     // Jira token: KMS ciphertext with the console's encryption context; Halo secret: SSM SecureString.

@@ -2,7 +2,6 @@ import { JiraClient } from '../../../functions/jiraSync/clients/jira';
 import { resolveFields } from '../../../functions/jiraSync/fields';
 import { loadConfig } from '../../../functions/jiraSync/config';
 import { renderComment, renderDescription } from '../../../functions/jiraSync/render';
-import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
 import { startJiraStub, type JiraStub } from '../../../local/jira';
 
 const ENV = {
@@ -15,7 +14,6 @@ describe('Jira client against the Jira Cloud stand-in', () => {
   let stub: JiraStub;
   let jira: JiraClient;
   beforeAll(async () => {
-    if (!contractsDir()) console.warn(CONTRACTS_MISSING);
     stub = await startJiraStub({ searchLagMs: 0 });
     jira = new JiraClient({ baseUrl: stub.url, user: stub.config.email, token: stub.config.apiToken });
   });

@@ -1,12 +1,10 @@
 import { demoIssues } from '../../../local/halo';
-import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
 import { jiraWrites, readCheckpoint, settle, startWorld, syncIn, ticketsByHalo, type World } from '../../../local/jira-sync-world';
 
 /** The reviewer's scenario, in process: real clients, Halo and Jira stand-ins, checkpoint in moto. */
 describe('jiraSync scenario against the stand-ins', () => {
   let world: World;
   beforeAll(async () => {
-    if (!contractsDir()) console.warn(CONTRACTS_MISSING);
     world = await startWorld();
     world.halo.seed(demoIssues(500, 42));
   }, 60_000);
