@@ -147,7 +147,7 @@ async function secretParamsOf(fn, resolveVariable) {
  */
 async function jiraSyncStatements({ resolveVariable }) {
   const checkpoint = String((await environmentOf('jiraSync', resolveVariable)).AWS_SSM_TIMESTAMP_PARAM).trim();
-  if (!checkpoint.startsWith('/')) throw new Error(`AWS_SSM_TIMESTAMP_PARAM (param checkpointParam) must start with "/", got ${JSON.stringify(checkpoint)}`);
+  if (!checkpoint.startsWith('/')) throw new Error(`AWS_SSM_TIMESTAMP_PARAM / param checkpointParam must start with "/", got ${JSON.stringify(checkpoint)}`);
   const credentialParams = await secretParamsOf('jiraSync', resolveVariable);
   return [
     ...logStatements('JiraSyncLogGroup'),
