@@ -22,7 +22,7 @@ export type Declarations = Readonly<Record<string, SettingDeclaration>>;
 export type SecretName<D> = { [K in keyof D]: D[K] extends { secret: boolean } ? K : never }[keyof D] & string;
 
 /** A stage named `local` runs against stand-ins on 127.0.0.1: plain http:// URLs are fine there only. */
-export const LOCAL_STAGE = 'local';
+const LOCAL_STAGE = 'local';
 
 /** What every function's config carries besides its own settings. */
 export interface FunctionSettings {
@@ -36,7 +36,7 @@ export function secretNames<D extends Declarations>(declarations: D): Array<Secr
 }
 
 /** The environment with each unset (or empty) declared setting replaced by its declared default. */
-export function withDefaults(env: Env, declarations: Declarations): Env {
+function withDefaults(env: Env, declarations: Declarations): Env {
   const out: Record<string, string | undefined> = { ...env };
   for (const [name, { default: fallback }] of Object.entries({ ...COMMON, ...declarations })) {
     if (fallback !== undefined && !env[name]?.trim()) out[name] = fallback;

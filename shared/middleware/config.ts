@@ -17,7 +17,7 @@ export function parseConfig<C>(read: () => C): ParsedConfig<C> {
   }
 }
 
-export type ConfigInternal<C> = { config?: C };
+type ConfigInternal<C> = { config?: C };
 
 export function config<C>(parsed: ParsedConfig<C>): MiddlewareObj<unknown, unknown, Error, Context, ConfigInternal<C>> {
   return {

@@ -59,7 +59,7 @@ export interface SecretsOptions<K extends string> {
   check?: (secrets: Secrets<K>) => void;
 }
 
-export type SecretsInternal<K extends string> = { secrets?: Secrets<K> };
+type SecretsInternal<K extends string> = { secrets?: Secrets<K> };
 
 export function secrets<K extends string>(opts: SecretsOptions<K>): MiddlewareObj<unknown, unknown, Error, Context, SecretsInternal<K>> {
   const now = opts.now ?? Date.now;
