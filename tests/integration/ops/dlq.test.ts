@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { EXIT, type Io } from '../../../ops/cli';
+import { EXIT, type Io } from '../../../shared/cli';
 import { runDlq, type DlqDeps } from '../../../ops/dlq/command';
 import { motoAvailable, MOTO_MISSING, startMoto, type Moto } from '../../../local/aws/moto';
 import { counts, deployQueueStack, drain, ebEvent, eventBridgeLetter, forwarderDeadLetter, redrivenLetter } from './dlq-fixtures';
