@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { examplesOf, runProgram, type Io } from '../../../../shared/cli';
+import { benchProgram } from '../../../../bench/run';
 import { dlqProgram } from '../../../../ops/dlq/command';
 import { doctorProgram } from '../../../../ops/doctor/command';
 import { installProgram } from '../../../../port/installer/cli';
@@ -11,6 +12,7 @@ const PROGRAMS: Record<string, (io: Io) => Command> = {
   'jira:doctor': doctorProgram,
   'port:install': (io) => installProgram(io),
   'port:preview': previewProgram,
+  bench: (io) => benchProgram(io),
 };
 
 function paths(cmd: Command, prefix: string[] = []): string[][] {
