@@ -8,7 +8,7 @@ import { createProgram, EXIT, main, onRun, runProgram, UsageError, type Io } fro
  * of this folder that prints figures (never a timed test). Each runs in its own process, as it
  * would with `npx tsx bench/<file>`, so its peak RSS and timings are its own.
  */
-export interface Benchmark {
+interface Benchmark {
   name: string;
   file: string;
   measures: string;
@@ -38,7 +38,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   },
 ];
 
-export function listing(): string[] {
+function listing(): string[] {
   const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
   return BENCHMARKS.flatMap((b) => [
     `${b.name.padEnd(width)}  ${b.measures}`,
@@ -46,7 +46,7 @@ export function listing(): string[] {
   ]);
 }
 
-export type RunScript = (file: string, args: readonly string[]) => Promise<number>;
+type RunScript = (file: string, args: readonly string[]) => Promise<number>;
 
 /** Runs a benchmark script in a child process, its output straight to the terminal. */
 const runScript: RunScript = (file, args) =>

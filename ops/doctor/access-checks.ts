@@ -7,7 +7,7 @@ import { jiraSays, statusOf, type CheckResult, type IssueType, type JiraProbe, t
  */
 
 /** The permissions the sync uses: find, create, comment on and transition tickets. */
-export const REQUIRED_PERMISSIONS = ['BROWSE_PROJECTS', 'CREATE_ISSUES', 'ADD_COMMENTS', 'TRANSITION_ISSUES'] as const;
+const REQUIRED_PERMISSIONS = ['BROWSE_PROJECTS', 'CREATE_ISSUES', 'ADD_COMMENTS', 'TRANSITION_ISSUES'] as const;
 
 const PERMISSION_USE: Record<(typeof REQUIRED_PERMISSIONS)[number], string> = {
   BROWSE_PROJECTS: 'find existing tickets',

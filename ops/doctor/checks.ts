@@ -10,7 +10,7 @@ import { statusesCheck, transitionChecks, workflowOf } from './workflow-checks';
  * its search, the workflow, the statuses, the mapped and static fields, the permissions.
  * Each step lives in its own module and can be run alone; this file only orders them.
  */
-export type { CheckResult, CheckStatus } from './finding';
+export type { CheckResult } from './finding';
 
 /** Every check, in order: the ids of the JSON report and the titles of the checklist. */
 export const CHECKS = [

@@ -11,11 +11,11 @@ import { sampleHaloValue, valueProblem, type FieldMeta } from './values';
  */
 
 /** Fields settable on create for the project's issue type, by id; empty when the type is unknown. */
-export type CreateScreen = ReadonlyMap<string, FieldMeta>;
+type CreateScreen = ReadonlyMap<string, FieldMeta>;
 
 type Variable = 'JIRA_ISSUE_ID_FIELD' | 'JIRA_FIELD_MAPPING' | 'JIRA_FIELD_STATIC';
 
-export interface FieldResolver {
+interface FieldResolver {
   resolve(nameOrId: string, variable: Variable): ResolvedField | undefined;
   byId(id: string): JiraField | undefined;
 }

@@ -5,7 +5,7 @@ import { checkTransition, flowsOf, type Flow, type WorkflowBean } from './workfl
  * Checks 5-7: the close and reopen transitions in the project's workflow, and the closed /
  * hard-closed statuses. `workflowOf` asks Jira; the two checks judge its answer without I/O.
  */
-export interface StatusBean { id: string; name: string; statusCategory?: { key?: string } }
+interface StatusBean { id: string; name: string; statusCategory?: { key?: string } }
 
 export interface ProjectWorkflow {
   flows: Flow[];

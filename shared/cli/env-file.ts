@@ -6,7 +6,7 @@ import { UsageError } from './exit';
  * Docker Compose apply it: a variable already set (non-empty) in the environment wins over the
  * file; the file only fills what is unset. Empty counts as unset, as in the config schema.
  */
-export type Env = Readonly<Record<string, string | undefined>>;
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** The environment a command reads: `env`, with the file's values where `env` has none. */
 export function withEnvFile(env: Env, file: string | undefined): Env {
@@ -18,7 +18,7 @@ export function withEnvFile(env: Env, file: string | undefined): Env {
   return merged;
 }
 
-export function readEnvFile(file: string): Record<string, string> {
+function readEnvFile(file: string): Record<string, string> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -20,7 +20,7 @@ export const EXIT = {
   /** Ctrl-C (SIGINT): 128 + 2, as shells report it. */
   interrupted: 130,
 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** An error that knows its exit code; the message is printed as is and says what to do. */
 export abstract class CliError extends AppError {

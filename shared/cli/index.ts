@@ -1,5 +1,5 @@
 /** The CLI kit every command is built on: see CONTRIBUTING.md "Add a command". */
-export { withEnvFile, readEnvFile, parseEnvFile, type Env } from './env-file';
-export { AuthError, CliError, EXIT, exitCodeFor, NotFoundError, PartialError, UsageError, type ExitCode } from './exit';
-export { processIo, type Io } from './io';
-export { addCommand, createProgram, examplesOf, main, onRun, parse, report, runProgram, type CommandSpec, type Example, type ProgramSpec } from './program';
+export { parseEnvFile, withEnvFile } from './env-file';
+export { AuthError, EXIT, exitCodeFor, NotFoundError, PartialError, UsageError } from './exit';
+export type { Io } from './io';
+export { addCommand, createProgram, examplesOf, main, onRun, parse, runProgram } from './program';

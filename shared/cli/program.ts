@@ -8,21 +8,21 @@ import { processIo, type Io } from './io';
  * examples on every command and subcommand (refused without), one way to report an error, and
  * the process entry (SIGINT → 130, exit once stdout is flushed).
  */
-export interface Example {
+interface Example {
   /** What to type, e.g. `npm run dlq -- list --stage prod`. */
   command: string;
   /** What it does, in a few words. */
   does: string;
 }
 
-export interface CommandSpec {
+interface CommandSpec {
   name: string;
   description: string;
   examples: readonly Example[];
 }
 
 /** A root command: `script` is the npm script name (`dlq`, `jira:doctor`). */
-export interface ProgramSpec extends Omit<CommandSpec, 'name'> {
+interface ProgramSpec extends Omit<CommandSpec, 'name'> {
   script: string;
 }
 
@@ -85,7 +85,7 @@ export async function runProgram(program: Command, argv: readonly string[], io: 
 }
 
 /** Prints one error the way every command does, and says which exit code it gets. */
-export function report(err: unknown, io: Io, cmd?: Command): number {
+function report(err: unknown, io: Io, cmd?: Command): number {
   const code = exitCodeFor(err);
   if (err instanceof CommanderError) return code; // commander has printed it, with the hint
   const e = err as { name?: string; message?: string } | undefined;
