@@ -68,7 +68,7 @@ export function onRun<O extends object>(cmd: Command, handler: Handler<O>): Comm
       run.code = await handler(self.opts<O>(), self.processedArgs as unknown[]);
     } catch (err) {
       // commander's own argument errors, raised from inside an action: same treatment as at parse time.
-      throw err instanceof CommanderError && !(err instanceof CliError) ? new UsageError(err.message.replace(/^error: /, '')) : err;
+      throw err instanceof CommanderError ? new UsageError(err.message.replace(/^error: /, '')) : err;
     }
   });
 }
