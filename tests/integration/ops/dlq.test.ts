@@ -185,7 +185,7 @@ describeMoto('npm run dlq (against moto)', () => {
     expect(out).toMatch(/Moved 1 message\(s\)/);
   });
 
-  test('a missing stack names the fix and exits 3; a bad filter exits 2 before touching AWS', async () => {
+  test('a missing stack names the fix and exits 4 (not found); a bad filter exits 2 before touching AWS', async () => {
     const missing = await run(['list', '--stage', 'nosuchstage', '--region', 'eu-west-1']);
     expect(missing.code).toBe(EXIT.notFound);
     expect(missing.err).toContain('sls deploy --stage nosuchstage');
