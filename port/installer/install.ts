@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { UsageError } from '../../shared/cli';
 import { redactSecretUrl } from '../../shared/observability';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
@@ -138,10 +139,6 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
 function stripIdentifier(o: Json): Json {
   const { identifier: _id, ...rest } = o;
   return rest;
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export class DeployError extends Error {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { EXIT, type Io } from '../../../ops/cli';
+import { EXIT, type Io } from '../../../shared/cli';
 import { runDlq, type DlqDeps } from '../../../ops/dlq/command';
 import { motoAvailable, MOTO_MISSING, startMoto, type Moto } from '../../../local/aws/moto';
 import { counts, deployQueueStack, drain, ebEvent, eventBridgeLetter, forwarderDeadLetter, redrivenLetter } from './dlq-fixtures';
@@ -185,7 +185,7 @@ describeMoto('npm run dlq (against moto)', () => {
     expect(out).toMatch(/Moved 1 message\(s\)/);
   });
 
-  test('a missing stack names the fix and exits 3; a bad filter exits 2 before touching AWS', async () => {
+  test('a missing stack names the fix and exits 4 (not found); a bad filter exits 2 before touching AWS', async () => {
     const missing = await run(['list', '--stage', 'nosuchstage', '--region', 'eu-west-1']);
     expect(missing.code).toBe(EXIT.notFound);
     expect(missing.err).toContain('sls deploy --stage nosuchstage');

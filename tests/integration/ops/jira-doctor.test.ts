@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EXIT, type Io } from '../../../ops/cli';
+import { EXIT, type Io } from '../../../shared/cli';
 import type { CheckResult } from '../../../ops/doctor/checks';
 import { runDoctor } from '../../../ops/doctor/command';
 import { DEFAULT_CUSTOM_FIELDS, DEFAULT_WORKFLOW, jiraSyncEnv, startJiraStub, type JiraStub, type JiraStubOptions } from '../../../local/jira';

@@ -1,4 +1,5 @@
-import { main, EXIT } from '../../../port/installer/cli';
+import { runInstall } from '../../../port/installer/cli';
+import { EXIT } from '../../../shared/cli';
 import { install } from '../../../port/installer/install';
 import { startPortStub, type PortStub } from '../../../local/port';
 
@@ -10,7 +11,7 @@ describe('port:install against the Port stand-in', () => {
   const run = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['--port-base-url', port.apiUrl, ...args], env, (s) => out.push(s), (s) => err.push(s));
+    const code = await runInstall(['--port-base-url', port.apiUrl, ...args], { env, out: (s) => out.push(s), err: (s) => err.push(s) });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
@@ -107,6 +108,14 @@ describe('port:install against the Port stand-in', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'port-env-')), '.env');
     fs.writeFileSync(file, `# Port\nPORT_CLIENT_ID="${port.credentials.clientId}"\nPORT_CLIENT_SECRET='${port.credentials.clientSecret}'\n`);
     expect((await run('--port-only', '--env-file', file)).code).toBe(EXIT.ok);
+  });
+
+  it('a failed sls deploy after Port is set up exits 5 (partial) and says how to finish', async () => {
+    const err: string[] = [];
+    const code = await runInstall(['--port-base-url', port.apiUrl, '--event-sources', 'aws.ec2'], { env, out: () => undefined, err: (s) => err.push(s) }, { deploy: () => 7 });
+    expect(code).toBe(EXIT.partial);
+    expect(err.join('\n')).toMatch(/sls deploy exited with 7: Port is set up/);
+    expect(port.webhook('aws_ingest')?.mappings.length).toBeGreaterThan(0);
   });
 
   it('honours Port 429 through the shared retry policy', async () => {

@@ -1,10 +1,10 @@
 /**
  * Figures for `npm run dlq` against a local moto_server: peek time for `list` and replay-by-copy
- * throughput. Run: `npx tsx ops/bench/dlq-replay.ts [messages]` (needs moto_server on PATH).
+ * throughput. Run: `npm run bench -- dlq-replay [messages=500]` (needs moto_server on PATH).
  */
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startMoto } from '../../local/aws/moto';
-import { runDlq } from '../dlq/command';
+import { startMoto } from '../local/aws/moto';
+import { runDlq } from '../ops/dlq/command';
 
 async function main(): Promise<void> {
   const total = Number(process.argv[2] ?? 500);
