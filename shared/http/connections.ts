@@ -12,7 +12,7 @@ import { proxyFor, type ProxySettings } from './proxy';
  * (https-proxy-agent 7, an http.Agent with keepAlive and maxSockets); an http target is sent
  * to the proxy in absolute form (axios' forward-proxy mode), as curl does.
  */
-export interface Route {
+interface Route {
   httpAgent: http.Agent;
   httpsAgent: http.Agent;
   proxy: AxiosProxyConfig | false;

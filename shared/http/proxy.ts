@@ -68,7 +68,7 @@ function bypasses(target: URL, noProxy: NoProxy): boolean {
   return noProxy.domains.some((d) => (d.port === undefined || d.port === port) && (host === d.domain || host.endsWith(`.${d.domain}`)));
 }
 
-export function parseNoProxy(raw: string): NoProxy {
+function parseNoProxy(raw: string): NoProxy {
   const noProxy = { all: false, domains: [] as Array<{ domain: string; port?: number }>, ranges: new BlockList() };
   for (const entry of raw.toLowerCase().split(/[\s,]+/).filter(Boolean)) {
     if (entry === '*') noProxy.all = true;
@@ -102,6 +102,6 @@ function parseProxyUrl(raw: string): URL | undefined {
 }
 
 /** A proxy URL as it may appear in an error: the password never does. */
-export function maskCredentials(raw: string): string {
+function maskCredentials(raw: string): string {
   return raw.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
 }

@@ -14,7 +14,7 @@ export interface GateClock {
   setTimer(ms: number, fn: () => void): () => void;
 }
 
-export const realClock: GateClock = {
+const realClock: GateClock = {
   now: Date.now,
   setTimer: (ms, fn) => {
     const timer = setTimeout(fn, ms);
