@@ -1,5 +1,6 @@
 import { HttpClient } from '../../../shared/http/client';
 import { NO_DEADLINE, withRetry, type Deadline } from '../../../shared/http/retry';
+import { ThrottleGate, type ThrottleStats } from '../../../shared/http/throttle';
 import { HttpError, PermanentError, RetryableError } from '../../../shared/errors';
 import { haloIdOf, type JiraField, type ResolvedField } from '../fields';
 import type { Ticket } from '../model';
@@ -44,6 +45,8 @@ export interface JiraClientOptions {
   maxSockets?: number;
   /** Halo ids per search request (each is one OR clause). */
   idsPerSearch?: number;
+  /** The back-off every request of this client shares (default: one per client, maxSockets wide). */
+  gate?: ThrottleGate;
 }
 
 export const BULK_CREATE_MAX = 50;
@@ -52,19 +55,27 @@ const RECONCILE_MAX = 50;
 export class JiraClient implements JiraApi {
   private readonly http: HttpClient;
   private readonly deadline: Deadline;
+  private readonly gate: ThrottleGate;
   /** Requests made, by kind ('search', 'create', 'transitions', 'transition', 'issue', 'comment', 'field'). */
   readonly requests: Record<string, number> = {};
 
   constructor(private readonly opts: JiraClientOptions) {
     const basic = Buffer.from(`${opts.user}:${opts.token}`).toString('base64');
+    this.gate = opts.gate ?? new ThrottleGate({ maxConcurrency: opts.maxSockets ?? 20 });
     this.http = new HttpClient({
       service: 'jira',
       baseURL: opts.baseUrl,
       headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
       maxSockets: opts.maxSockets ?? 20,
       timeoutMs: 30_000,
+      gate: this.gate,
     });
     this.deadline = opts.deadline ?? NO_DEADLINE;
+  }
+
+  /** How long Jira's rate limits held this client's requests back (for the run summary). */
+  get throttle(): ThrottleStats {
+    return this.gate.stats();
   }
 
   async fields(): Promise<JiraField[]> {
