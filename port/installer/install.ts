@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { redactSecretUrl } from '../../shared/observability';
+import { redactSecretUrl } from '../../shared/redact';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
 import { decide, deployCommand, ingestUrlOf, parseWebhookRef, type Action } from './plan';

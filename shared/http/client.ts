@@ -1,6 +1,7 @@
 import { HttpError, RetryableError } from '../errors';
 import { DEFAULT_RETRY_POLICY, NO_DEADLINE, serverRetryAfterMs, withRetry, type Deadline, type RetryPolicy } from './retry';
 import { Transport, type RawResponse } from './transport';
+import { redactUrl as defaultRedact } from '../redact';
 
 /**
  * One HTTP client shape for every external service (Halo, Jira, Port API, Port ingest):
@@ -43,15 +44,6 @@ export interface HttpResponse<T> {
 
 const RETRYABLE_STATUS = (s: number): boolean => s === 408 || s === 429 || s >= 500;
 const MIN_REQUEST_MS = 250;
-
-export function defaultRedact(url: string): string {
-  try {
-    const u = new URL(url, 'http://relative.invalid');
-    return u.host === 'relative.invalid' ? u.pathname : `${u.origin}${u.pathname}`;
-  } catch {
-    return '<unparseable url>';
-  }
-}
 
 export class HttpClient {
   private readonly transport: Transport;
