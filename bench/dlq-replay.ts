@@ -2,8 +2,9 @@
  * Figures for `npm run dlq` against a local moto_server: peek time for `list` and replay-by-copy
  * throughput. Run: `npm run bench -- dlq-replay [messages=500]` (needs moto_server on PATH).
  */
-import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startMoto } from '../local/aws/moto';
+import { deployLocalStack, renderResources } from '../local/aws/stack';
 import { runDlq } from '../ops/dlq/command';
 
 async function main(): Promise<void> {
@@ -13,8 +14,9 @@ async function main(): Promise<void> {
   const sqs = new SQSClient({});
   const quiet = { env: moto.env, out: () => undefined, err: (l: string) => process.stderr.write(`${l}\n`) };
   try {
-    const events = (await sqs.send(new CreateQueueCommand({ QueueName: 'bench-events' }))).QueueUrl as string;
-    const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'bench-events-dlq' }))).QueueUrl as string;
+    // The stack's own queues (resources/), as deployed.
+    const stack = await deployLocalStack(moto.aws, { resources: await renderResources(), stage: 'bench', queuesOnly: true });
+    const [events, dlq] = [stack.events.url, stack.deadLetter.url];
     for (let i = 0; i < total; i += 10) {
       const Entries = Array.from({ length: Math.min(10, total - i) }, (_, j) => ({
         Id: String(j),

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { UsageError } from '../../shared/cli';
-import { redactSecretUrl } from '../../shared/observability';
+import { redactSecretUrl } from '../../shared/redact';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
 import { decide, deployCommand, ingestUrlOf, parseWebhookRef, type Action } from './plan';

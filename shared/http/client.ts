@@ -4,6 +4,7 @@ import { Connections } from './connections';
 import { environmentProxy, type ProxySettings } from './proxy';
 import { DEFAULT_RETRY_POLICY, NO_DEADLINE, serverRetryAfterMs, withRetry, type Deadline, type RetryPolicy } from './retry';
 import type { Permit, ThrottleGate } from './throttle';
+import { redactUrl as defaultRedact } from '../redact';
 
 /**
  * One HTTP client shape for every external service (Halo, Jira, Port API, Port ingest), on axios:
@@ -49,15 +50,6 @@ export interface HttpResponse<T> {
 
 const RETRYABLE_STATUS = (s: number): boolean => s === 408 || s === 429 || s >= 500;
 const MIN_REQUEST_MS = 250;
-
-function defaultRedact(url: string): string {
-  try {
-    const u = new URL(url, 'http://relative.invalid');
-    return u.host === 'relative.invalid' ? u.pathname : `${u.origin}${u.pathname}`;
-  } catch {
-    return '<unparseable url>';
-  }
-}
 
 export class HttpClient {
   /** The throttle gate every request of this client passes, when one was given. */

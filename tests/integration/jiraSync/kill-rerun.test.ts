@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { demoIssues, rngFrom } from '../../../local/halo';
-import { settle, startWorld, ticketsByHalo, type World } from '../../../local/jira-sync-world';
+import { rngFrom } from '../../../local/halo';
+import { startWorld } from '../../../local/world';
+import { JIRA_SYNC_WORLD, settle, ticketsByHalo, type JiraSyncWorld } from '../../../local/world/jira-sync';
 
 /**
  * Crash safety: 20 runs of the real handler in a child process, each SIGKILLed at a random point
@@ -27,21 +28,20 @@ function runChild(env: Record<string, string>, killAt?: () => boolean): Promise<
   });
 }
 
-function duplicates(world: World): string[] {
+function duplicates(world: JiraSyncWorld): string[] {
   return [...ticketsByHalo(world.jira).entries()].filter(([, t]) => t.length > 1).map(([id]) => id);
 }
 
 describe('kill at random points and rerun', () => {
-  let world: World;
+  let world: JiraSyncWorld;
   beforeAll(async () => {
-    world = await startWorld({ latencyMs: 20 });
-    world.halo.seed(demoIssues(300, 11));
+    world = await startWorld({ ...JIRA_SYNC_WORLD, latencyMs: 20, issues: { count: 300, seed: 11 } });
   }, 60_000);
   afterAll(() => world?.stop());
 
   it('20 killed runs, then one complete run: zero duplicate tickets, final state correct', async () => {
     const rng = rngFrom(2026);
-    const env = { ...world.env, ISSUE_SYNC_MAX: '120' };
+    const env = { ...world.jiraSyncEnv, ISSUE_SYNC_MAX: '120' };
     let clock = Date.parse('2026-11-21T00:00:00Z');
     const killedMidRun: number[] = [];
     for (let run = 1; run <= 20; run++) {
@@ -57,7 +57,7 @@ describe('kill at random points and rerun', () => {
       const result = await runChild(env, () => world.jira.requests.length >= base + after);
       if (result.signal === 'SIGKILL') killedMidRun.push(after);
       else expect([result.code, result.stderr]).toEqual([0, '']);
-      await settle();
+      await settle(world);
       expect(duplicates(world)).toEqual([]);
     }
     // Most kills must have landed mid-run, or the test proves little.
@@ -66,7 +66,7 @@ describe('kill at random points and rerun', () => {
     for (let i = 0; i < 6; i++) {
       const final = await runChild(env);
       expect(final.code).toBe(0);
-      await settle();
+      await settle(world);
       const summary = JSON.parse(final.stdout.trim().split('\n').at(-1)!) as { deferred: number; failures: unknown[] };
       expect(summary.failures).toEqual([]);
       if (summary.deferred === 0) break;

@@ -1,4 +1,4 @@
-import { referencedIds, resourcesOnlyTemplate } from '../../../sandbox/aws/template';
+import { QUEUE_TYPES, referencedIds, resourcesOnlyTemplate } from '../../../local/aws/template';
 
 const queue = (name: string, extra: Record<string, unknown> = {}) => ({ Type: 'AWS::SQS::Queue', Properties: { QueueName: name, ...extra } });
 
@@ -28,6 +28,24 @@ describe('resourcesOnlyTemplate', () => {
     });
     expect(Object.keys(template.Resources)).toEqual(['Q']);
     expect(dropped.sort()).toEqual(['Fn', 'Policy', 'Rule']);
+  });
+
+  it('keeps only the queues (and their redrive link) when asked for queues', () => {
+    const { template, dropped } = resourcesOnlyTemplate(
+      {
+        Resources: {
+          Dlq: queue('dlq'),
+          Events: queue('events', { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } }),
+          Rule: { Type: 'AWS::Events::Rule', Properties: { Targets: [{ Id: 't', Arn: { 'Fn::GetAtt': ['Events', 'Arn'] } }] } },
+          Policy: { Type: 'AWS::SQS::QueuePolicy', Properties: { Queues: [{ Ref: 'Events' }] } },
+        },
+        Outputs: { EventsQueueUrl: { Value: { Ref: 'Events' } }, RuleArn: { Value: { 'Fn::GetAtt': ['Rule', 'Arn'] } } },
+      },
+      { types: QUEUE_TYPES },
+    );
+    expect(Object.keys(template.Resources).sort()).toEqual(['Dlq', 'Events']);
+    expect(dropped.sort()).toEqual(['Policy', 'Rule']);
+    expect(Object.keys(template.Outputs ?? {})).toEqual(['EventsQueueUrl']);
   });
 
   it('merges resource fragments and keeps only outputs that reference kept resources', () => {

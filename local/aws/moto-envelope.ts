@@ -1,5 +1,5 @@
 import { EventBridgeClient, ListTargetsByRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import type { AwsTarget } from './stack';
+import type { AwsTarget } from './target';
 
 /**
  * moto 5.2 drops `account` from the event it delivers to a rule target: its default input

@@ -18,6 +18,9 @@ export const DEPLOYABLE_TYPES: ReadonlySet<string> = new Set([
   'AWS::Events::EventBus',
 ]);
 
+/** Just the queues (a queue policy names the rule, so it goes with it). */
+export const QUEUE_TYPES: ReadonlySet<string> = new Set(['AWS::SQS::Queue']);
+
 /** `resources:` may be one object or a list of fragments (`- ${file(...)}`); merge them like the framework does. */
 export function mergeResourceFragments(resources: unknown): CfnTemplate {
   const fragments = Array.isArray(resources) ? resources : [resources];
@@ -59,10 +62,14 @@ const PSEUDO = (id: string): boolean => id.startsWith('AWS::');
  * Keeps deployable resources whose references all stay inside the kept set (repeated until
  * stable), and the outputs that only reference kept resources.
  */
-export function resourcesOnlyTemplate(resources: unknown): { template: CfnTemplate; dropped: string[] } {
+export function resourcesOnlyTemplate(
+  resources: unknown,
+  opts: { types?: ReadonlySet<string> } = {},
+): { template: CfnTemplate; dropped: string[] } {
+  const types = opts.types ?? DEPLOYABLE_TYPES;
   const all = mergeResourceFragments(resources);
   const conditions = new Set(Object.keys(all.Conditions ?? {}));
-  let kept = new Set(Object.entries(all.Resources).filter(([, r]) => DEPLOYABLE_TYPES.has(r.Type)).map(([id]) => id));
+  let kept = new Set(Object.entries(all.Resources).filter(([, r]) => types.has(r.Type)).map(([id]) => id));
   for (;;) {
     const next = new Set(
       [...kept].filter((id) => [...referencedIds(all.Resources[id])].every((ref) => kept.has(ref) || PSEUDO(ref) || conditions.has(ref))),

@@ -1,6 +1,6 @@
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { AwsTarget } from './stack';
+import type { AwsTarget } from './target';
 
 /**
  * Puts into moto what an operator would have set up next to the stack: secrets in SSM
