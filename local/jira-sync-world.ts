@@ -1,8 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { ssmCheckpoint } from '../functions/jiraSync/checkpoint';
 import { HaloClient } from '../functions/jiraSync/clients/halo';
 import { JiraClient } from '../functions/jiraSync/clients/jira';
 import { loadConfig } from '../functions/jiraSync/config';
+import { DynamoState } from '../functions/jiraSync/state/dynamodb';
 import { runSync, type SyncSummary } from '../functions/jiraSync/sync';
 import { NO_DEADLINE } from '../shared/http/retry';
 import { startMoto, type Moto } from './aws/moto';
@@ -14,6 +16,8 @@ import { jiraSyncEnv, startJiraStub, type JiraStub, type TicketView } from './ji
  * for the end-to-end style suites: in-process runs, killed child processes, `sls invoke local`.
  */
 export const CHECKPOINT_PARAM = '/halo-jira-port/test/checkpoint';
+/** The state table (ledger, retry set, lease) in moto; jiraSync creates it on first use, as in the local stage. */
+export const STATE_TABLE = 'halo-jira-port-test-sync-state';
 /** Search lag of the Jira stand-in; runs in tests are spaced by more than this (real runs: minutes). */
 export const SEARCH_LAG_MS = 300;
 
@@ -23,11 +27,14 @@ export interface World {
   moto: Moto;
   env: Record<string, string>;
   ssm: SSMClient;
+  dynamo: DynamoDBClient;
+  /** The state store as jiraSync sees it (for assertions on the retry set and the lease). */
+  state: DynamoState;
   stop(): Promise<void>;
 }
 
-export async function startWorld(opts: { latencyMs?: number } = {}): Promise<World> {
-  const [halo, jira, moto] = await Promise.all([startHaloStub(), startJiraStub({ searchLagMs: SEARCH_LAG_MS, latencyMs: opts.latencyMs ?? 0 }), startMoto()]);
+export async function startWorld(opts: { latencyMs?: number; searchLagMs?: number } = {}): Promise<World> {
+  const [halo, jira, moto] = await Promise.all([startHaloStub(), startJiraStub({ searchLagMs: opts.searchLagMs ?? SEARCH_LAG_MS, latencyMs: opts.latencyMs ?? 0 }), startMoto()]);
   halo.faults.latencyMs = opts.latencyMs ?? 0;
   const env: Record<string, string> = {
     ...moto.env,
@@ -36,18 +43,25 @@ export async function startWorld(opts: { latencyMs?: number } = {}): Promise<Wor
     HALO_API_HOSTNAME: halo.url,
     ...jiraSyncEnv(jira),
     AWS_SSM_TIMESTAMP_PARAM: CHECKPOINT_PARAM,
+    JIRA_SYNC_STATE_TABLE: STATE_TABLE,
+    JIRA_SYNC_STATE_TABLE_AUTOCREATE: 'true',
     // Demo data spans 30 days before 2026-11-20; the first run looks back far enough to see it all.
     TIME_RANGE: String(5 * 365 * 24 * 60),
   };
-  const ssm = new SSMClient({ endpoint: moto.endpoint, region: moto.env.AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const aws = { endpoint: moto.endpoint, region: moto.env.AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const ssm = new SSMClient(aws);
+  const dynamo = new DynamoDBClient(aws);
   return {
     halo,
     jira,
     moto,
     env,
     ssm,
+    dynamo,
+    state: new DynamoState(dynamo, { table: STATE_TABLE, autoCreate: true }),
     stop: async () => {
       ssm.destroy();
+      dynamo.destroy();
       await Promise.all([halo.stop(), jira.stop(), moto.stop()]);
     },
   };
@@ -61,6 +75,7 @@ export async function syncIn(world: World, extraEnv: Record<string, string> = {}
     halo: new HaloClient({ baseUrl: config.haloBaseUrl, apiKey: world.env.HALO_API_KEY!, apiSecret: world.env.HALO_API_SECRET_KEY! }),
     jira: new JiraClient({ baseUrl: config.jiraBaseUrl, user: world.env.JIRA_API_USER!, token: world.env.JIRA_API_TOKEN! }),
     checkpoint: ssmCheckpoint(world.ssm, config.checkpointParam, { readOnly: config.dryRun }),
+    state: new DynamoState(world.dynamo, { table: config.stateTable, autoCreate: config.stateTableAutoCreate }),
     deadline: NO_DEADLINE,
     log: quiet,
   });
