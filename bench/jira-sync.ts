@@ -5,8 +5,9 @@
  *
  *   npx tsx bench/jira-sync.ts [--issues 10000] [--latency 50]
  *
- * Prints wall time, Jira requests per issue by kind, Halo requests, and the child's peak RSS,
- * for a first run (every issue new) and a second run with no Halo change.
+ * Prints wall time, Jira requests per issue by kind, Halo requests, DynamoDB (state table)
+ * requests per issue, and the child's peak RSS, for a first run (every issue new) and a second
+ * run with no Halo change.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
         line('Jira requests per created ticket (all)', (total / created).toFixed(3));
       }
       line('Halo requests', world.halo.requests.entries.length - haloBefore);
+      line('DynamoDB requests (state table)', String(result.stateRequests));
+      line('DynamoDB requests per issue', (Number(result.stateRequests) / issues).toFixed(3));
       line('peak RSS of the sync process', `${String(result.maxRssMb)} MB`);
       line('contract violations', world.jira.violations.length);
       await new Promise((r) => setTimeout(r, 500));

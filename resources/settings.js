@@ -141,9 +141,16 @@ async function secretParamsOf(fn, resolveVariable) {
     .filter(([, param]) => param);
 }
 
+// jiraSync's state table (resources/state-table.yml): item reads and writes only; no CreateTable,
+// no Scan, nothing on any other table. The `local` stage creates its table itself (moto).
+const STATE_TABLE_ACTIONS = [
+  'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
+  'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query',
+];
+
 /**
- * jiraSync: read and write its checkpoint, read the credentials given as `<NAME>_SSM_PARAM`,
- * decrypt with the configured key, write its own logs. Nothing on the queues.
+ * jiraSync: read and write its checkpoint and its state table, read the credentials given as
+ * `<NAME>_SSM_PARAM`, decrypt with the configured key, write its own logs. Nothing on the queues.
  */
 async function jiraSyncStatements({ resolveVariable }) {
   const checkpoint = String((await environmentOf('jiraSync', resolveVariable)).AWS_SSM_TIMESTAMP_PARAM).trim();
@@ -152,6 +159,7 @@ async function jiraSyncStatements({ resolveVariable }) {
   return [
     ...logStatements('JiraSyncLogGroup'),
     allow(['ssm:GetParameter', 'ssm:PutParameter'], [ssmArn(checkpoint)]),
+    allow(STATE_TABLE_ACTIONS, [arnOf('SyncStateTable')]),
     ...ssmReadStatements(credentialParams),
     ...(await kmsStatements(resolveVariable, 'jiraSync', credentialParams.length > 0)),
   ];

@@ -57,6 +57,14 @@ export interface SyncConfig extends FunctionSettings {
   fieldMapping: readonly FieldMapping[];
   fieldStatic: readonly StaticField[];
   dryRun: boolean;
+  /** DynamoDB table holding the create ledger, the retry set and the run lease. */
+  stateTable: string;
+  /** Create the state table when it does not exist (the `local` stage only; deployed stages get it from CloudFormation). */
+  stateTableAutoCreate: boolean;
+  /** Length of the run lease; renewed while the run lives, so a crashed run frees it within this time. */
+  leaseSeconds: number;
+  /** How long Jira search may lag behind a create: an unanswered create is trusted to search after this. */
+  searchLagBoundSeconds: number;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
@@ -134,6 +142,12 @@ export function loadConfig(env: Env): SyncConfig {
       ) ?? [],
     fieldStatic: r.custom('JIRA_FIELD_STATIC', '<jira field name or id>:<value>;…', (v) => pairs(v, (jiraField, value) => ({ jiraField, value }))) ?? [],
     dryRun: r.bool('DRY_RUN'),
+    stateTable: r.custom('JIRA_SYNC_STATE_TABLE', 'a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)', (v) => (/^[A-Za-z0-9_.-]{3,255}$/.test(v) ? v : undefined), {
+      required: true,
+    }) ?? '',
+    stateTableAutoCreate: r.bool('JIRA_SYNC_STATE_TABLE_AUTOCREATE'),
+    leaseSeconds: r.int('JIRA_SYNC_LEASE_SECONDS', { required: true, min: 1, max: 900 }),
+    searchLagBoundSeconds: r.int('JIRA_SEARCH_LAG_SECONDS', { required: true, min: 0, max: 86_400 }),
   };
   r.done();
   return config;

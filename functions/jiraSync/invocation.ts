@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Invocation } from '../../shared/function/handler';
 import { lambdaDeadline } from '../../shared/http/retry';
@@ -6,6 +7,7 @@ import { ssmCheckpoint } from './checkpoint';
 import { HaloClient } from './clients/halo';
 import { JiraClient } from './clients/jira';
 import type { Credential, SyncConfig } from './config';
+import { DynamoState } from './state/dynamodb';
 import { runSync, type SyncSummary } from './sync';
 
 /** HTTP calls stop 20 s before Lambda would kill the run. */
@@ -23,12 +25,16 @@ export async function syncInvocation({ config, secrets, context }: Invocation<Sy
     halo: new HaloClient({ baseUrl: config.haloBaseUrl, apiKey: secrets.get('HALO_API_KEY'), apiSecret: secrets.get('HALO_API_SECRET_KEY'), deadline }),
     jira: new JiraClient({ baseUrl: config.jiraBaseUrl, user: secrets.get('JIRA_API_USER'), token: secrets.get('JIRA_API_TOKEN'), deadline }),
     checkpoint: ssmCheckpoint(new SSMClient({}), config.checkpointParam, { readOnly: config.dryRun }),
+    // Short timeouts: an unreachable state table fails the run at once, before any Jira write.
+    state: new DynamoState(new DynamoDBClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }), { table: config.stateTable, autoCreate: config.stateTableAutoCreate }),
     deadline,
     reserveMs: CHUNK_RESERVE_MS,
   });
   for (const [kind, n] of Object.entries(summary.actions)) count(`jiraSync.${kind}`, n);
   count('jiraSync.failures', summary.failures.length);
+  count('jiraSync.retrySet', summary.retrySet.size);
   const { planned, failures, ...totals } = summary;
+  if (summary.retrySet.size > 0) logger.warn(`${summary.retrySet.size} Halo issues wait in the retry set (npm run jira:failures -- list)`, { retrySet: summary.retrySet });
   logger.info('jiraSync run finished', { ...totals, failureCount: failures.length, failures: failures.slice(0, 50), plannedCount: planned?.length });
   return summary;
 }

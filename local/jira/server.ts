@@ -5,7 +5,7 @@
 import { loadContract, type Contract } from '../contract';
 import { headerValue, startStubServer, type Faults, type LoggedRequest, type StubRequest, type StubResponse } from '../http-kit';
 import { adfText } from './adf';
-import { resolveConfig, type JiraStubConfig, type JiraStubOptions } from './config';
+import { resolveConfig, type JiraStubConfig, type JiraStubOptions, type PermissionKey } from './config';
 import { checkFieldValue } from './fields';
 import { jiraTime } from './issue-view';
 import { Router, type RequestKind } from './router';
@@ -14,7 +14,7 @@ import { metaRoutes } from './routes-meta';
 import { REMOVED_SEARCH_PATHS, removedSearch, searchRoutes } from './routes-search';
 import { jiraError, JiraSite } from './site';
 import type { StoredIssue } from './store';
-import { Throttle, type ThrottleScript } from './throttle';
+import { Throttle, type ThrottleScript, type WriteStorm } from './throttle';
 
 export interface Violation {
   method: string;
@@ -60,7 +60,18 @@ export interface JiraStub {
   rateLimitNext(times: number, script?: ThrottleScript): void;
   /** Next `times` requests (of `kind`) get 503 with Retry-After. */
   unavailableNext(times: number, script?: Omit<ThrottleScript, 'reason'>): void;
+  /** Search shows writes this much later (e.g. 30_000: Jira Cloud under load). */
   setSearchLag(ms: number): void;
+  /** Writes refused at random rates from now on (429 / 503 with Retry-After); undefined stops it. */
+  writeStorm(rates: WriteStorm | undefined): void;
+  /**
+   * The next `times` bulk creates are applied, but the answer comes `delayMs` late, or never
+   * (`cut`: the connection is destroyed after the tickets exist).
+   */
+  answerCreatesLate(times: number, opts: { delayMs?: number; cut?: boolean }): void;
+  /** Takes a permission away (or gives it back) at runtime, e.g. CREATE_ISSUES revoked mid-run. */
+  denyPermission(permission: PermissionKey): void;
+  allowPermission(permission: PermissionKey): void;
   setRequestsPerSecond(perSecond: number): void;
   tickets(): TicketView[];
   ticket(keyOrId: string): TicketView | undefined;
@@ -101,6 +112,7 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
   const throttle = new Throttle(now, config.requestsPerSecond);
   const contract: Contract | undefined = config.validateContract ? loadContract('jira') : undefined;
   const violations: Violation[] = [];
+  const late = { times: 0, delayMs: 0, cut: false };
 
   const handle = (req: StubRequest): StubResponse => {
     const limited = throttle.check(router.kindOfLabel(req.route));
@@ -123,6 +135,10 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
     const found = router.find(req.method, req.path);
     if (!found) return jiraError(404, [`The Jira stand-in does not implement ${req.method} ${req.path}.`]);
     const answer = found.route.handle({ ...req, params: found.params }, site);
+    if (found.route.kind === 'bulkCreate' && late.times > 0 && answer.status === 201) {
+      late.times -= 1;
+      return { ...answer, answerDelayMs: late.delayMs, cutAnswer: late.cut };
+    }
     if (answer.violation) {
       const body = answer.body as { errorMessages?: string[] } | undefined;
       violations.push({ method: req.method, path: req.path, status: answer.status, errors: body?.errorMessages ?? [] });
@@ -156,6 +172,10 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
     rateLimitNext: (times, script) => throttle.rateLimitNext(times, script),
     unavailableNext: (times, script) => throttle.unavailableNext(times, script),
     setSearchLag: (ms) => { config.searchLagMs = ms; },
+    writeStorm: (rates) => throttle.writeStorm(rates),
+    answerCreatesLate: (times, opts) => Object.assign(late, { times, delayMs: opts.delayMs ?? 0, cut: opts.cut ?? false }),
+    denyPermission: (permission) => void config.deniedPermissions.add(permission),
+    allowPermission: (permission) => void config.deniedPermissions.delete(permission),
     setRequestsPerSecond: (perSecond) => { throttle.requestsPerSecond = perSecond; },
     tickets: () => site.store.all().map((i) => view(i, site)),
     ticket: (keyOrId) => {
@@ -194,6 +214,7 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
       server.faults.clear();
       server.faults.latencyMs = config.latencyMs;
       throttle.clear();
+      late.times = 0;
     },
     stop: () => server.stop(),
   };

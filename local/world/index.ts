@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoState } from '../../functions/jiraSync/state/dynamodb';
 import { startMoto, type Moto } from '../aws/moto';
 import { demoIssues, startHaloStub, type HaloStub } from '../halo';
 import { jiraSyncEnv as jiraEnvFor, startJiraStub, type JiraStub } from '../jira';
@@ -25,6 +27,8 @@ export interface WorldOptions {
   moto?: boolean | { region?: string };
   /** SSM parameter of jiraSync's checkpoint, in moto (default: jiraSync's own default). */
   checkpointParam?: string;
+  /** jiraSync's state table (ledger, retry set, lease) in moto, created on first use as in the local stage. */
+  stateTable?: string;
   /** jiraSync's TIME_RANGE: minutes a first run (no checkpoint) looks back (default: jiraSync's). */
   timeRangeMinutes?: number;
   /** Wraps the start of each piece; the sandbox shows each as a start-up step. */
@@ -51,10 +55,11 @@ interface WorldCore {
 }
 
 type Part<O, K extends 'halo' | 'jira' | 'port', T> = O extends { [P in K]: false } ? { [P in K]?: undefined } : { [P in K]: T };
-type MotoPart<O> = O extends { moto: true | { region?: string } } ? { moto: Moto; ssm: SSMClient; checkpoint: Checkpoint } : { moto?: undefined };
+type MotoPart<O> = O extends { moto: true | { region?: string } } ? { moto: Moto; ssm: SSMClient; checkpoint: Checkpoint; dynamo: DynamoDBClient; state: DynamoState } : { moto?: undefined };
 export type World<O extends WorldOptions = WorldOptions> = WorldCore & Part<O, 'halo', HaloStub> & Part<O, 'jira', JiraStub> & Part<O, 'port', PortStub> & MotoPart<O>;
 
 const JIRA_SYNC_DEFAULT_CHECKPOINT = '/CloudPassage-Jira/issues/timestamp';
+const JIRA_SYNC_LOCAL_STATE_TABLE = 'halo-jira-port-local-sync-state';
 const directly: StartHook = (_piece, start) => start();
 
 export async function startWorld<const O extends WorldOptions>(opts: O = {} as O): Promise<World<O>> {
@@ -74,13 +79,15 @@ export async function startWorld<const O extends WorldOptions>(opts: O = {} as O
   }
   const { halo, jira, port } = standIns;
   const ssm = moto ? new SSMClient(moto.aws.client) : undefined;
+  const dynamo = moto ? new DynamoDBClient(moto.aws.client) : undefined;
   const checkpointParam = opts.checkpointParam ?? JIRA_SYNC_DEFAULT_CHECKPOINT;
+  const stateTable = opts.stateTable ?? JIRA_SYNC_LOCAL_STATE_TABLE;
 
   const jiraSyncEnv: Record<string, string> = {
     ...moto?.env,
     ...(halo ? { HALO_API_HOSTNAME: halo.url, HALO_API_KEY: halo.apiKey, HALO_API_SECRET_KEY: halo.apiSecret } : {}),
     ...(jira ? jiraEnvFor(jira) : {}),
-    ...(moto ? { AWS_SSM_TIMESTAMP_PARAM: checkpointParam } : {}),
+    ...(moto ? { AWS_SSM_TIMESTAMP_PARAM: checkpointParam, JIRA_SYNC_STATE_TABLE: stateTable, JIRA_SYNC_STATE_TABLE_AUTOCREATE: 'true' } : {}),
     ...(opts.timeRangeMinutes ? { TIME_RANGE: String(opts.timeRangeMinutes) } : {}),
   };
   const world: WorldCore & Record<string, unknown> = {
@@ -90,6 +97,8 @@ export async function startWorld<const O extends WorldOptions>(opts: O = {} as O
     moto,
     ssm,
     checkpoint: ssm ? ssmCheckpoint(ssm, checkpointParam) : undefined,
+    dynamo,
+    state: dynamo ? new DynamoState(dynamo, { table: stateTable, autoCreate: true }) : undefined,
     jiraSyncEnv,
     rows: {
       halo: () => (halo ? haloRows(halo, jira) : []),
@@ -102,6 +111,7 @@ export async function startWorld<const O extends WorldOptions>(opts: O = {} as O
     },
     stop: async () => {
       ssm?.destroy();
+      dynamo?.destroy();
       await stopAll(started);
     },
   };

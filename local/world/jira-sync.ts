@@ -2,6 +2,7 @@ import { ssmCheckpoint } from '../../functions/jiraSync/checkpoint';
 import { HaloClient } from '../../functions/jiraSync/clients/halo';
 import { JiraClient } from '../../functions/jiraSync/clients/jira';
 import { loadConfig } from '../../functions/jiraSync/config';
+import { DynamoState } from '../../functions/jiraSync/state/dynamodb';
 import { runSync, type SyncSummary } from '../../functions/jiraSync/sync';
 import { NO_DEADLINE } from '../../shared/http/retry';
 import { HALO_ISSUE_ID_FIELD, type JiraStub, type TicketView } from '../jira';
@@ -18,6 +19,7 @@ export const JIRA_SYNC_WORLD = {
   moto: true,
   searchLagMs: 300,
   checkpointParam: '/halo-jira-port/test/checkpoint',
+  stateTable: 'halo-jira-port-test-sync-state',
   timeRangeMinutes: 5 * 365 * 24 * 60,
 } as const;
 
@@ -32,6 +34,7 @@ export async function syncIn(world: JiraSyncWorld, extraEnv: Record<string, stri
     halo: new HaloClient({ baseUrl: config.haloBaseUrl, apiKey: env.HALO_API_KEY!, apiSecret: env.HALO_API_SECRET_KEY! }),
     jira: new JiraClient({ baseUrl: config.jiraBaseUrl, user: env.JIRA_API_USER!, token: env.JIRA_API_TOKEN! }),
     checkpoint: ssmCheckpoint(world.ssm, config.checkpointParam, { readOnly: config.dryRun }),
+    state: new DynamoState(world.dynamo, { table: config.stateTable, autoCreate: config.stateTableAutoCreate }),
     deadline: NO_DEADLINE,
     log: quiet,
   });

@@ -32,6 +32,7 @@ const pairs = (...groups: Array<[string[], unknown[]]>) => groups.flatMap(([acti
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const QUEUE_CONSUMER = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'];
 const SSM_READ = ['ssm:GetParameter', 'ssm:GetParameters'];
+const STATE_ITEMS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'];
 const CHECKPOINT = '/CloudPassage-Jira/issues/timestamp';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-package-'));
@@ -168,9 +169,26 @@ describe('sls package --stage dev', () => {
     );
   });
 
-  it('jiraSync: reads and writes only its checkpoint and writes its own log group; nothing on the queues', () => {
+  it('jiraSync: reads and writes only its checkpoint and its state table items, writes its own log group; nothing on the queues', () => {
     expect(t.Resources.JiraSyncLogGroup!.Properties.LogGroupName).toBe('/aws/lambda/halo-jira-port-dev-jiraSync');
-    expect(grants(t, 'JiraSyncRole')).toEqual(pairs([LOGS, [arnOf('JiraSyncLogGroup')]], [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam(CHECKPOINT)]]));
+    expect(grants(t, 'JiraSyncRole')).toEqual(
+      pairs([LOGS, [arnOf('JiraSyncLogGroup')]], [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam(CHECKPOINT)]], [STATE_ITEMS, [arnOf('SyncStateTable')]]),
+    );
+  });
+
+  it('jiraSync: a retained, encrypted, on-demand state table with PITR and TTL; no Lambda async retries', () => {
+    const table = t.Resources.SyncStateTable as unknown as { DeletionPolicy: string; UpdateReplacePolicy: string; Properties: Record<string, unknown> };
+    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+    const fn = t.Resources.JiraSyncLambdaFunction!.Properties as { Environment: { Variables: Record<string, unknown> } };
+    expect(fn.Environment.Variables).toMatchObject({ JIRA_SYNC_STATE_TABLE: { Ref: 'SyncStateTable' }, JIRA_SYNC_STATE_TABLE_AUTOCREATE: 'false', JIRA_SYNC_LEASE_SECONDS: '120' });
+    const invokeConfig = Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig') as { Properties: { MaximumRetryAttempts: number } } | undefined;
+    expect(invokeConfig?.Properties.MaximumRetryAttempts).toBe(0);
   });
 
   it('bundles the handler as one minified CommonJS file under 400 KB', () => {
@@ -210,6 +228,7 @@ describe('sls package with overrides from the environment', () => {
       pairs(
         [LOGS, [arnOf('JiraSyncLogGroup')]],
         [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam(CHECKPOINT)]],
+        [STATE_ITEMS, [arnOf('SyncStateTable')]],
         [SSM_READ, [ssmParam('/halo-jira-port/dev/halo-api-key'), ssmParam('/jira/token')]],
         [['kms:Decrypt'], [key]],
       ),

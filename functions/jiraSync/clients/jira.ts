@@ -11,7 +11,9 @@ import type { AdfDoc } from '../render';
  * /rest/api/3/search/jql (many Halo ids per query, nextPageToken paging, reconcileIssues for
  * tickets created in this run), bulk create, transitions by name, comments in ADF.
  * Writes that Jira may have applied before failing (5xx, timeout) are not repeated here: the
- * caller leaves the issue for the next run, whose search sees what really happened.
+ * caller resolves them (`maybeApplied`). A write is never sent without its full timeout before
+ * the deadline. Halo ids are searched in both forms: v3 (UUID with dashes) and the old tool's
+ * v1.x form (32 hex, no dashes); a ticket in either form belongs to the same Halo issue.
  */
 export interface Transition {
   id: string;
@@ -51,6 +53,23 @@ export interface JiraClientOptions {
 
 export const BULK_CREATE_MAX = 50;
 const RECONCILE_MAX = 50;
+/** Socket timeout of one Jira request; a write is only sent when this much time is left. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX32 = /^[0-9a-f]{32}$/i;
+
+/** One spelling per Halo issue: the v1.x 32-hex form becomes the v3 UUID form; others are kept. */
+export function canonicalHaloId(id: string): string {
+  const v = id.trim();
+  if (HEX32.test(v)) return `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20)}`.toLowerCase();
+  return UUID.test(v) ? v.toLowerCase() : v;
+}
+
+/** The spellings a ticket may carry for this Halo id: as given, and the v1.x form without dashes. */
+export function haloIdForms(id: string): string[] {
+  return UUID.test(id) ? [id, id.replace(/-/g, '')] : [id];
+}
 
 export class JiraClient implements JiraApi {
   private readonly http: HttpClient;
@@ -67,7 +86,7 @@ export class JiraClient implements JiraApi {
       baseURL: opts.baseUrl,
       headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
       maxSockets: opts.maxSockets ?? 20,
-      timeoutMs: 30_000,
+      timeoutMs: REQUEST_TIMEOUT_MS,
       gate: this.gate,
     });
     this.deadline = opts.deadline ?? NO_DEADLINE;
@@ -85,9 +104,9 @@ export class JiraClient implements JiraApi {
 
   async findTickets(idField: ResolvedField, haloIds: readonly string[], reconcileIds: readonly string[] = []): Promise<Ticket[]> {
     if (haloIds.length === 0) return [];
-    const wanted = new Set(haloIds);
-    // Exact-phrase match on the id field; equality is still verified below.
-    const jql = haloIds.map((id) => `${idField.jql} ~ ${jqlString(`"${id}"`)}`).join(' OR ');
+    const wanted = new Map(haloIds.map((id) => [canonicalHaloId(id), id]));
+    // Exact-phrase match on the id field, both spellings; equality is still verified below.
+    const jql = haloIds.flatMap(haloIdForms).map((id) => `${idField.jql} ~ ${jqlString(`"${id}"`)}`).join(' OR ');
     const reconcileIssues = reconcileIds.slice(0, RECONCILE_MAX).map(Number).filter(Number.isSafeInteger);
     const tickets: Ticket[] = [];
     let nextPageToken: string | undefined;
@@ -106,8 +125,9 @@ export class JiraClient implements JiraApi {
         deadline: this.deadline,
       });
       for (const issue of res.data.issues ?? []) {
-        const haloId = haloIdOf(issue.fields?.[idField.id]);
-        if (!haloId || !wanted.has(haloId)) continue;
+        const stored = haloIdOf(issue.fields?.[idField.id]);
+        const haloId = stored === undefined ? undefined : wanted.get(canonicalHaloId(stored));
+        if (!haloId) continue;
         const status = issue.fields?.status as { name?: string } | undefined;
         tickets.push({ id: String(issue.id), key: issue.key, status: status?.name ?? '', updated: String(issue.fields?.updated ?? ''), haloId });
       }
@@ -193,6 +213,10 @@ export class JiraClient implements JiraApi {
   private unrepeatableWrite<T>(op: () => Promise<T>): Promise<T> {
     return withRetry(
       async () => {
+        // A write cut short by the deadline would be ambiguous: do not send it at all.
+        if (this.deadline.remainingMs() < REQUEST_TIMEOUT_MS) {
+          throw new MaybeApplied(new RetryableError('not enough time left in this run to send a Jira write with its full timeout', { code: NO_TIME_FOR_WRITE }));
+        }
         try {
           return await op();
         } catch (err) {
@@ -207,15 +231,28 @@ export class JiraClient implements JiraApi {
   }
 }
 
+export const NO_TIME_FOR_WRITE = 'NO_TIME_FOR_WRITE';
+
+/** The write may or may not have been applied (5xx, timeout, reset): read before redoing it. */
+export function maybeApplied(err: unknown): boolean {
+  return err instanceof RetryableError && !notApplied(err);
+}
+
+/** Carries a RetryableError past withRetry (which must not retry it) back to the caller. */
 class MaybeApplied extends Error {
   constructor(readonly original: RetryableError) {
     super(original.message);
   }
 }
 
+/**
+ * Surely not applied: 429, a refused connection, our own deadline guard, and a 503 that carries
+ * Retry-After — Atlassian documents that as a resource limit ("handled with similar logic" as 429),
+ * i.e. load shed before the request ran. Other 5xx, timeouts and resets may have been applied.
+ */
 function notApplied(err: RetryableError): boolean {
   const { status, code } = err.context as { status?: number; code?: string };
-  return status === 429 || code === 'ECONNREFUSED';
+  return status === 429 || (status === 503 && err.retryAfterMs !== undefined) || code === 'ECONNREFUSED' || code === NO_TIME_FOR_WRITE;
 }
 
 interface SearchPage {

@@ -49,14 +49,20 @@ describe('portForwarder role', () => {
 });
 
 describe('jiraSync role', () => {
-  it('reads and writes only its checkpoint and writes its own logs when credentials are plain or KMS-encrypted', async () => {
+  it('reads and writes only its checkpoint and its state table items, and writes its own logs, when credentials are plain or KMS-encrypted', async () => {
     const s: Statement[] = await jiraSyncStatements(resolver(base));
     expect(grants(s)).toEqual(
       expected([
         [['logs:CreateLogStream', 'logs:PutLogEvents'], [arn('JiraSyncLogGroup')]],
         [['ssm:GetParameter', 'ssm:PutParameter'], [param('/CloudPassage-Jira/issues/timestamp')]],
+        [
+          ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
+          [arn('SyncStateTable')],
+        ],
       ]),
     );
+    // A deployed stage gets its table from CloudFormation: it may not create, scan or drop tables.
+    expect(s.flatMap((x) => x.Action).filter((a) => /CreateTable|DeleteTable|Scan|\*/.test(a))).toEqual([]);
   });
 
   it('reads exactly the credential parameters named by <NAME>_SSM_PARAM, each once', async () => {
