@@ -41,7 +41,7 @@ export interface ResolvedField {
 export interface ResolvedFields {
   haloId: ResolvedField;
   mapping: Array<{ haloAttribute: string; field: ResolvedField }>;
-  /** Static values, already typed for their field. */
+  /** Static values, already typed for their field (undefined: an empty value, nothing is sent). */
   statics: Array<{ field: ResolvedField; value: string; typed: unknown }>;
 }
 
@@ -111,6 +111,8 @@ export function resolveFields(config: SyncConfig, fields: readonly JiraField[], 
     const shown = `${st.jiraField}:${st.value}`;
     const field = resolve('JIRA_FIELD_STATIC', st.jiraField);
     if (!field) return [];
+    // `Field:` with nothing after the colon sets nothing (there is no value to type).
+    if (st.value.trim() === '') return [{ field, value: st.value, typed: undefined }];
     const typed = typeValue(field, st.value);
     if (!typed.ok) {
       problems.push({ variable: 'JIRA_FIELD_STATIC', value: shown, expected: `a value "${field.name ?? st.jiraField}" (${field.id}, ${typeLabel(field)}) accepts; ${typed.problem}` });
@@ -143,7 +145,7 @@ export function createFields(
   onUntyped?: (field: ResolvedField, haloAttribute: string, problem: string) => void,
 ): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const s of resolved.statics) fields[s.field.id] = s.typed;
+  for (const s of resolved.statics) if (s.typed !== undefined) fields[s.field.id] = s.typed;
   for (const m of resolved.mapping) {
     const v = input.issue[m.haloAttribute];
     if (v === undefined || v === null || haloText(v) === '') continue;

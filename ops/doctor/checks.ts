@@ -3,6 +3,7 @@ import type { SyncConfig } from '../../functions/jiraSync/config';
 import { resolveFields, type JiraField, type ResolvedField } from '../../functions/jiraSync/fields';
 import type { JiraClient } from '../../functions/jiraSync/clients/jira';
 import { sampleHaloValue, valueProblem, type FieldMeta } from './values';
+import { typedFieldChecks } from './typed-fields';
 import { checkTransition, flowsOf, type Flow, type WorkflowBean } from './workflow';
 
 /**
@@ -219,6 +220,7 @@ export async function runChecks(config: SyncConfig, jira: JiraProbe, user: strin
   } catch (err) {
     add({ id: 'permissions', title: 'permissions', status: 'fail', detail: `mypermissions: ${jiraSays(err)}`, fix: 'check JIRA_PROJECT_KEY and the account' });
   }
+  results.push(...(await typedFieldChecks(config, jira)));
   return results;
 }
 
