@@ -10,6 +10,7 @@ import { checkFieldValue } from './fields';
 import { jiraTime } from './issue-view';
 import { Router, type RequestKind } from './router';
 import { issueRoutes } from './routes-issues';
+import { bulkRoutes } from './routes-bulk';
 import { metaRoutes } from './routes-meta';
 import { REMOVED_SEARCH_PATHS, removedSearch, searchRoutes } from './routes-search';
 import { jiraError, JiraSite } from './site';
@@ -77,6 +78,8 @@ export interface JiraStub {
   ticket(keyOrId: string): TicketView | undefined;
   /** A ticket that already exists (visible to search at once), as a human created it. */
   seedTicket(seed: SeedTicket): TicketView;
+  /** Completes the bulk transition tasks whose time has come (requests do this too). */
+  advanceBulkTasks(): void;
   /** A human moves the ticket to `statusName` (any status, no workflow check), e.g. Won't Fix. */
   setStatus(keyOrId: string, statusName: string, who?: string): void;
   deleteTicket(keyOrId: string): boolean;
@@ -84,7 +87,7 @@ export interface JiraStub {
   stop(): Promise<void>;
 }
 
-const KINDS: RequestKind[] = ['search', 'create', 'bulkCreate', 'comment', 'transition', 'transitionsList', 'field', 'other'];
+const KINDS: RequestKind[] = ['search', 'create', 'bulkCreate', 'comment', 'transition', 'transitionsList', 'bulkTransition', 'bulkProgress', 'createmeta', 'field', 'other'];
 
 function view(issue: StoredIssue, site: JiraSite): TicketView {
   return {
@@ -108,7 +111,7 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
   const config = resolveConfig(opts);
   const now = opts.now ?? Date.now;
   const site = new JiraSite(config, now);
-  const router = new Router([...metaRoutes, ...issueRoutes, ...searchRoutes]);
+  const router = new Router([...metaRoutes, ...issueRoutes, ...bulkRoutes, ...searchRoutes]);
   const throttle = new Throttle(now, config.requestsPerSecond);
   const contract: Contract | undefined = config.validateContract ? loadContract('jira') : undefined;
   const violations: Violation[] = [];
@@ -132,6 +135,7 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
         return jiraError(verdict.status, verdict.errors);
       }
     }
+    site.bulk.advance();
     const found = router.find(req.method, req.path);
     if (!found) return jiraError(404, [`The Jira stand-in does not implement ${req.method} ${req.path}.`]);
     const answer = found.route.handle({ ...req, params: found.params }, site);
@@ -188,7 +192,7 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
       const fields: Record<string, unknown> = { summary: seed.summary };
       for (const [id, raw] of Object.entries(seed.fields ?? {})) {
         const f = site.field(id);
-        const checked = f ? checkFieldValue(f, raw, site.siteUrl) : undefined;
+        const checked = f ? checkFieldValue(f, raw, site.valueContext()) : undefined;
         if (!checked?.ok) throw new Error(`Jira stand-in: bad seed value for ${id}: ${checked && !checked.ok ? checked.message : 'unknown field'}`);
         fields[id] = checked.value;
       }
@@ -207,8 +211,10 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
       });
     },
     deleteTicket: (keyOrId) => site.store.delete(keyOrId),
+    advanceBulkTasks: () => site.bulk.advance(),
     reset: () => {
       site.store.reset();
+      site.bulk.reset();
       violations.length = 0;
       server.log.clear();
       server.faults.clear();

@@ -3,6 +3,7 @@ import { checkCredentials, checkPermissions, findIssueType, findProject } from '
 import { createScreen, fieldResolver, idFieldCheck, mappedFieldsCheck, requiredFieldsCheck, staticFieldsCheck } from './field-checks';
 import type { CheckResult, JiraProbe, Site } from './finding';
 import { statusesCheck, transitionChecks, workflowOf } from './workflow-checks';
+import { typedFieldChecks } from './typed-fields';
 
 /**
  * The doctor's checklist, run against the live Jira through jiraSync's own client, in the order
@@ -56,5 +57,7 @@ export async function runChecks(config: SyncConfig, jira: JiraProbe, user: strin
     requiredFieldsCheck(site, resolve, screen),
     // 11. Permissions
     await checkPermissions(site),
+    // 12. Field values typed from createmeta, and the bulk-change permission
+    ...(await typedFieldChecks(config, jira)),
   ];
 }

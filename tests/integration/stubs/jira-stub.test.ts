@@ -420,7 +420,7 @@ describe('removed endpoints, rate limits and faults', () => {
     await api('POST', '/rest/api/3/issue/SEC-1/transitions', { body: { transition: { id: '11' } } });
     await search('project = SEC');
     await api('GET', '/rest/api/3/myself');
-    expect(stub.counts()).toEqual({ field: 1, create: 1, bulkCreate: 1, comment: 1, transitionsList: 1, transition: 1, search: 1, other: 1 });
+    expect(stub.counts()).toEqual({ field: 1, create: 1, bulkCreate: 1, comment: 1, transitionsList: 1, transition: 1, bulkTransition: 0, bulkProgress: 0, createmeta: 0, search: 1, other: 1 });
   });
 });
 
