@@ -104,7 +104,7 @@ async function bundle(): Promise<void> {
   const outfile = path.join(out, 'handler.js');
   // The options serverless-esbuild uses: custom.esbuild from serverless.yml (`exclude` → external).
   // serverless-esbuild's own keys (exclude, outputWorkFolder, …) are not esbuild options.
-  const { exclude, outputWorkFolder: _work, packager: _p, ...options } = (parse(fs.readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as {
+  const { exclude, outputWorkFolder: _work, packager: _p, plugins, ...options } = (parse(fs.readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as {
     custom: { esbuild: Record<string, unknown> & { exclude?: string[] } };
   }).custom.esbuild;
   await build({
@@ -113,6 +113,8 @@ async function bundle(): Promise<void> {
     outfile,
     external: exclude ?? [],
     absWorkingDir: ROOT,
+    // serverless-esbuild takes `plugins` as a file exporting them, relative to the service.
+    plugins: typeof plugins === 'string' ? require(path.join(ROOT, plugins)) : [],
     logLevel: 'error',
   });
   const size = fs.statSync(outfile).size;

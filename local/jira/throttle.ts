@@ -11,8 +11,8 @@ import { jiraError } from './site';
 export interface ThrottleScript {
   /** Only requests of this kind (default: any). */
   kind?: RequestKind;
-  /** Retry-After seconds (default 1). */
-  retryAfterSec?: number;
+  /** Retry-After seconds (default 1); null: a 503 without Retry-After (a gateway timeout: the write may have happened). */
+  retryAfterSec?: number | null;
   /** RateLimit-Reason header for 429s (default `jira-burst-based`). */
   reason?: string;
 }
@@ -71,7 +71,7 @@ export class Throttle {
     const rule = this.rules.find((r) => r.remaining > 0 && (r.kind === undefined || r.kind === kind));
     if (rule) {
       rule.remaining -= 1;
-      return rule.status === 429 ? this.tooMany(at, rule.retryAfterSec ?? 1, rule.reason ?? 'jira-burst-based', 0) : this.unavailable(rule.retryAfterSec ?? 1);
+      return rule.status === 429 ? this.tooMany(at, rule.retryAfterSec ?? 1, rule.reason ?? 'jira-burst-based', 0) : this.unavailable(rule.retryAfterSec === null ? undefined : (rule.retryAfterSec ?? 1));
     }
     if (this.storm && WRITE_KINDS.has(kind)) {
       const roll = this.storm.random();
@@ -98,7 +98,7 @@ export class Throttle {
     });
   }
 
-  private unavailable(retryAfterSec: number): StubResponse {
-    return jiraError(503, ['Service temporarily unavailable. Please try again later.'], {}, { 'retry-after': String(retryAfterSec) });
+  private unavailable(retryAfterSec: number | undefined): StubResponse {
+    return jiraError(503, ['Service temporarily unavailable. Please try again later.'], {}, retryAfterSec === undefined ? {} : { 'retry-after': String(retryAfterSec) });
   }
 }

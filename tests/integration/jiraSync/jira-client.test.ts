@@ -102,14 +102,16 @@ describe('Jira client against the Jira Cloud stand-in', () => {
     expect(stub.requests.filter((x) => x.route.includes('search/jql')).map((x) => x.status)).toEqual([429, 429, 503, 200]);
   });
 
-  it('retries a bulk create on 429 (not applied) but not on 503 (maybe applied)', async () => {
+  it('retries a bulk create on 429 and on 503 with Retry-After (not applied) but not on a bare 503 (maybe applied)', async () => {
     const f = await fieldsFor();
     stub.rateLimitNext(1, { kind: 'bulkCreate', retryAfterSec: 0 });
     const ok = await jira.createTickets([create('ffffffff-0000-4000-8000-000000000007', f)]);
     expect(ok[0]).toMatchObject({ ok: true });
     stub.unavailableNext(1, { kind: 'bulkCreate', retryAfterSec: 0 });
+    await expect(jira.createTickets([create('ffffffff-0000-4000-8000-000000000009', f)])).resolves.toMatchObject([{ ok: true }]);
+    stub.unavailableNext(1, { kind: 'bulkCreate', retryAfterSec: null });
     await expect(jira.createTickets([create('ffffffff-0000-4000-8000-000000000008', f)])).rejects.toThrow('503');
-    expect(stub.counts().bulkCreate).toBe(3);
+    expect(stub.counts().bulkCreate).toBe(5);
   });
 });
 
@@ -195,9 +197,10 @@ describe('Jira client: typed fields, create-closed, bulk transitions, searches t
   });
 
   it('leaves issues pending when the deadline comes before the task finishes', async () => {
-    const slow = new JiraClient({ baseUrl: stub.url, user: stub.config.email, token: stub.config.apiToken, deadline: { remainingMs: () => 1_000 } });
-    const [r] = await slow.createTicketsWith([newTicket('p-1', 'customfield_10050')]);
-    const outcome = await slow.bulkTransition([{ transitionId: '21', issueIds: [r!.ok ? r!.id : ''] }], { pollMs: 50, reserveMs: 2_000 });
+    const slow = new JiraClient({ baseUrl: stub.url, user: stub.config.email, token: stub.config.apiToken, deadline: { remainingMs: () => 31_000 } });
+    // The create goes through the unhurried client: a write is never sent without its full timeout left.
+    const [r] = await jira.createTicketsWith([newTicket('p-1', 'customfield_10050')]);
+    const outcome = await slow.bulkTransition([{ transitionId: '21', issueIds: [r!.ok ? r!.id : ''] }], { pollMs: 50, reserveMs: 32_000 });
     expect(outcome).toMatchObject({ kind: 'submitted', moved: [], failed: [], pending: [r!.ok ? r!.id : ''] });
   });
 

@@ -1,0 +1,3 @@
+// Bundle-only stand-in for axios' fetch adapter (shared/http/esbuild-plugins.cjs): never selected.
+export const getFetch = () => false;
+export default false;
