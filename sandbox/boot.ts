@@ -112,6 +112,9 @@ export function offlineEnv(
     PORT_WEBHOOK_URL: opts.webhookUrl,
     DEAD_LETTER_QUEUE_URL: opts.deadLetterUrl,
     NODE_NO_WARNINGS: '1',
+    // The run log and the dashboard read the functions' INFO lines (run summaries), whatever level
+    // the parent process logs at (the tests run silent).
+    POWERTOOLS_LOG_LEVEL: 'INFO',
     // Our own esbuild folder (git-ignored): a concurrent `sls` run elsewhere cannot wipe the bundles we run.
     ESBUILD_WORK_FOLDER: opts.buildFolder,
   };
