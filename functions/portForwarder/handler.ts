@@ -4,12 +4,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { secrets, ssmFetchData, type SecretsContext } from '../../shared/middleware/secrets';
 import { logger, metrics } from '../../shared/observability';
-import { WEBHOOK_SECRET } from './config';
+import { FORWARDER_SECRETS, type ForwarderSecret } from './config';
 import { forwardBatch } from './invocation';
 
-type Context = SecretsContext<typeof WEBHOOK_SECRET>;
+type Context = SecretsContext<ForwarderSecret>;
 
-const fromSsm = ssmFetchData([WEBHOOK_SECRET], process.env);
+const fromSsm = ssmFetchData(FORWARDER_SECRETS, process.env);
 
 /** Required only when used: a cold start without SSM never loads the SSM SDK. */
 function ssmMiddleware(fetchData: Record<string, string>) {
@@ -21,7 +21,7 @@ function ssmMiddleware(fetchData: Record<string, string>) {
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  // Only when PORT_WEBHOOK_URL_SSM_PARAM is set; cacheExpiry -1: fetched once, no refresh timer.
+  // Only when a <secret>_SSM_PARAM is set; cacheExpiry -1: fetched once, no refresh timer.
   .use(Object.keys(fromSsm).length > 0 ? [ssmMiddleware(fromSsm)] : [])
-  .use(secrets({ names: [WEBHOOK_SECRET], env: process.env }))
-  .handler((event, context) => forwardBatch(event.Records, process.env, context.secrets[WEBHOOK_SECRET], context));
+  .use(secrets({ names: FORWARDER_SECRETS, env: process.env }))
+  .handler((event, context) => forwardBatch(event.Records, process.env, context.secrets, context));

@@ -3,10 +3,13 @@ import type { Deadline, RetryPolicy } from '../../../shared/http/retry';
 import { redactSecretUrl } from '../../../shared/observability';
 import type { IngestRequest } from '../batching';
 import type { PortIngest } from '../forward';
+import { SIGNATURE, signatureOf } from '../signature';
 
 /** Port's webhook ingest endpoint (`PORT_WEBHOOK_URL`, which embeds the webhook key). */
 export interface PortIngestOptions {
   webhookUrl: string;
+  /** When set, every request carries the HMAC of its body (webhook `security` in Port). */
+  signingSecret?: string;
   timeoutMs: number;
   maxSockets: number;
   policy?: RetryPolicy;
@@ -28,12 +31,14 @@ export class PortIngestClient implements PortIngest {
   }
 
   async post(req: IngestRequest, deadline: Deadline): Promise<void> {
+    // A Buffer is sent as is: the body is already the exact wire JSON, and the signature covers these bytes.
+    const body = Buffer.from(req.body);
+    const signature: Record<string, string> = this.opts.signingSecret ? { [SIGNATURE.headerName]: signatureOf(body, this.opts.signingSecret) } : {};
     await this.http.request({
       method: 'POST',
       url: this.opts.webhookUrl,
-      // A Buffer is sent as is: the body is already the exact wire JSON.
-      data: Buffer.from(req.body),
-      headers: { 'content-type': 'application/json' },
+      data: body,
+      headers: { 'content-type': 'application/json', ...signature },
       deadline,
     });
   }
