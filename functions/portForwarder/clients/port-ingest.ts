@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RetryableError } from '../../../shared/errors';
 import { HttpClient } from '../../../shared/http/client';
 import type { Deadline, RetryPolicy } from '../../../shared/http/retry';
 import { redactSecretUrl } from '../../../shared/observability';
@@ -16,8 +18,14 @@ export interface PortIngestOptions {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
 
+/** The last failure of one request's attempts, seen through the client-wide onRetry hook. */
+interface Attempts {
+  lastReason?: string;
+}
+
 export class PortIngestClient implements PortIngest {
   private readonly http: HttpClient;
+  private readonly attempts = new AsyncLocalStorage<Attempts>();
 
   constructor(private readonly opts: PortIngestOptions) {
     this.http = new HttpClient({
@@ -26,7 +34,11 @@ export class PortIngestClient implements PortIngest {
       maxSockets: opts.maxSockets,
       policy: opts.policy,
       redact: redactSecretUrl,
-      onRetry: opts.onRetry,
+      onRetry: (info) => {
+        const current = this.attempts.getStore();
+        if (current) current.lastReason = info.reason;
+        opts.onRetry?.(info);
+      },
     });
   }
 
@@ -34,12 +46,17 @@ export class PortIngestClient implements PortIngest {
     // A Buffer is sent as is: the body is already the exact wire JSON, and the signature covers these bytes.
     const body = Buffer.from(req.body);
     const signature: Record<string, string> = this.opts.signingSecret ? { [SIGNATURE.headerName]: signatureOf(body, this.opts.signingSecret) } : {};
-    await this.http.request({
-      method: 'POST',
-      url: this.opts.webhookUrl,
-      data: body,
-      headers: { 'content-type': 'application/json', ...signature },
-      deadline,
-    });
+    const attempts: Attempts = {};
+    try {
+      await this.attempts.run(attempts, () =>
+        this.http.request({ method: 'POST', url: this.opts.webhookUrl, data: body, headers: { 'content-type': 'application/json', ...signature }, deadline }),
+      );
+    } catch (err) {
+      // When retries stop at the deadline, what Port last answered is the reason worth keeping (DLQ, logs).
+      if (err instanceof RetryableError && /^deadline reached/.test(err.message) && attempts.lastReason) {
+        throw new RetryableError(`${attempts.lastReason} (retries stopped at the invocation deadline)`, err.context, { cause: err });
+      }
+      throw err;
+    }
   }
 }
