@@ -17,17 +17,6 @@ async function visibilityTimeout({ resolveVariable }) {
   return Math.min(43200, 6 * timeout + window);
 }
 
-/**
- * Where the webhook URL comes from in AWS stages: an explicit PORT_WEBHOOK_URL_SSM_PARAM; else none
- * when PORT_WEBHOOK_URL (KMS-encrypted) is given; else `<secretsSsmPath>/port-webhook-url`.
- */
-async function webhookSsmParam({ resolveVariable }) {
-  const explicit = (process.env.PORT_WEBHOOK_URL_SSM_PARAM || '').trim();
-  if (explicit) return explicit;
-  if (String((await resolveVariable('param:portWebhookUrl')) || '').trim()) return '';
-  return `${String(await resolveVariable('param:secretsSsmPath')).replace(/\/+$/, '')}/port-webhook-url`;
-}
-
 const sub = (s) => ({ 'Fn::Sub': s });
 const ssmArn = (name) => sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${name.replace(/^\//, '')}`);
 const arnOf = (logicalId) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
@@ -65,11 +54,15 @@ const logStatements = (logGroupId) => [allow(['logs:CreateLogStream', 'logs:PutL
  */
 async function portForwarderStatements({ resolveVariable }) {
   const webhookParam = await text(resolveVariable, 'param:portWebhookUrlSsmParam');
+  const signingParam = await text(resolveVariable, 'param:portWebhookSecretSsmParam');
   return [
     ...logStatements('PortForwarderLogGroup'),
     allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'], [arnOf('EventsQueue')]),
     allow(['sqs:SendMessage'], [arnOf('DeadLetterQueue')]),
-    ...ssmReadStatements(webhookParam ? [['PORT_WEBHOOK_URL_SSM_PARAM', webhookParam]] : []),
+    ...ssmReadStatements([
+      ...(webhookParam ? [['PORT_WEBHOOK_URL_SSM_PARAM', webhookParam]] : []),
+      ...(signingParam ? [['PORT_WEBHOOK_SECRET_SSM_PARAM', signingParam]] : []),
+    ]),
     ...(await kmsStatements(resolveVariable)),
   ];
 }
@@ -94,4 +87,4 @@ async function jiraSyncStatements({ resolveVariable }) {
   ];
 }
 
-module.exports = { visibilityTimeout, webhookSsmParam, portForwarderStatements, jiraSyncStatements };
+module.exports = { visibilityTimeout, portForwarderStatements, jiraSyncStatements };

@@ -25,6 +25,8 @@ export async function syncInvocation(config: SyncConfig, secrets: Secrets<Creden
   });
   for (const [kind, n] of Object.entries(summary.actions)) count(`jiraSync.${kind}`, n);
   count('jiraSync.failures', summary.failures.length);
+  // Published only when a run completes: its absence drives the "no successful run" alarm (resources/alarms.yml).
+  count('jiraSync.heartbeat');
   const { planned, failures, ...totals } = summary;
   logger.info('jiraSync run finished', { ...totals, failureCount: failures.length, failures: failures.slice(0, 50), plannedCount: planned?.length });
   return summary;

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { buildEventPattern, loadDefinitions, pattern } = require('../../../resources/event-pattern.js');
-const { portForwarderStatements, visibilityTimeout, webhookSsmParam } = require('../../../resources/settings.js');
+const { portForwarderStatements, visibilityTimeout } = require('../../../resources/settings.js');
 
 const definitions = loadDefinitions();
 const params = (values: Record<string, unknown>) => ({
@@ -51,7 +51,7 @@ describe('buildEventPattern (from port/sources.json)', () => {
 });
 
 describe('settings', () => {
-  const base = { kmsKeyArn: '', secretsSsmPath: '/halo-jira-port/dev', checkpointParam: '/CloudPassage-Jira/issues/timestamp', portWebhookUrlSsmParam: '' };
+  const base = { kmsKeyArn: '', secretsSsmPath: '/halo-jira-port/dev', checkpointParam: '/CloudPassage-Jira/issues/timestamp', portWebhookUrlSsmParam: '', portWebhookSecretSsmParam: '' };
 
   it('visibility timeout is 6 × the function timeout plus the batching window', async () => {
     await expect(visibilityTimeout(params({ forwarderTimeout: '30', forwarderBatchWindow: 5 }))).resolves.toBe(185);
@@ -72,17 +72,8 @@ describe('settings', () => {
     expect(JSON.stringify(s)).toContain(':parameter/elsewhere/port-url"');
   });
 
-  it('picks the webhook source: explicit SSM param, else none when PORT_WEBHOOK_URL is given, else the default path', async () => {
-    const saved = process.env.PORT_WEBHOOK_URL_SSM_PARAM;
-    try {
-      delete process.env.PORT_WEBHOOK_URL_SSM_PARAM;
-      await expect(webhookSsmParam(params({ portWebhookUrl: '', secretsSsmPath: '/p/dev/' }))).resolves.toBe('/p/dev/port-webhook-url');
-      await expect(webhookSsmParam(params({ portWebhookUrl: 'AQICAHh...', secretsSsmPath: '/p/dev' }))).resolves.toBe('');
-      process.env.PORT_WEBHOOK_URL_SSM_PARAM = '/mine';
-      await expect(webhookSsmParam(params({}))).resolves.toBe('/mine');
-    } finally {
-      if (saved === undefined) delete process.env.PORT_WEBHOOK_URL_SSM_PARAM;
-      else process.env.PORT_WEBHOOK_URL_SSM_PARAM = saved;
-    }
+  it('lets the function read the webhook signing secret parameter when one is named', async () => {
+    const s = await portForwarderStatements(params({ ...base, portWebhookUrlSsmParam: '/p/url', portWebhookSecretSsmParam: '/p/secret' }));
+    expect(JSON.stringify(s)).toContain(':parameter/p/secret"');
   });
 });

@@ -9,6 +9,7 @@ const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234
 const base: Record<string, unknown> = {
   'param:kmsKeyArn': '',
   'param:portWebhookUrlSsmParam': '/halo-jira-port/dev/port-webhook-url',
+  'param:portWebhookSecretSsmParam': '',
   'param:checkpointParam': '/CloudPassage-Jira/issues/timestamp',
 };
 const CREDENTIALS = ['HALO_API_KEY', 'HALO_API_SECRET_KEY', 'JIRA_API_USER', 'JIRA_API_TOKEN'];
