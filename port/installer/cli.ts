@@ -33,6 +33,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
     .option('--event-sources <list>', 'comma-separated AWS sources', Object.keys(loadSources()).join(','))
     .option('--stage <stage>', 'Serverless stage', 'dev')
     .option('--aws-region <region>', 'AWS region for sls deploy (default: serverless.yml)')
+    .option('--webhook-url-param <name>', 'SSM SecureString for the ingest URL (default /halo-jira-port/<stage>/port-webhook-url)')
+    .option('--webhook-secret-param <name>', 'SSM SecureString for the signing secret (default /halo-jira-port/<stage>/port-webhook-secret)')
     .option('--port-only', 'set up Port, then print the sls deploy command instead of running it', false)
     .option('--dry-run', 'send nothing; print the plan', false)
     .exitOverride()
@@ -61,6 +63,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
       eventSources: String(o.eventSources).split(',').map((s) => s.trim()).filter(Boolean),
       stage: String(o.stage),
       awsRegion: o.awsRegion as string | undefined,
+      webhookUrlParam: o.webhookUrlParam as string | undefined,
+      webhookSecretParam: o.webhookSecretParam as string | undefined,
       portOnly: Boolean(o.portOnly),
       dryRun: Boolean(o.dryRun),
       out,

@@ -5,7 +5,7 @@ import type { Deadline, RetryPolicy } from '../../../shared/http/retry';
 import { redactSecretUrl } from '../../../shared/observability';
 import type { IngestRequest } from '../batching';
 import type { PortIngest } from '../forward';
-import { SIGNATURE, signatureOf } from '../signature';
+import { SIGNATURE, signatureOf } from '../../../shared/webhook-signature';
 
 /** Port's webhook ingest endpoint (`PORT_WEBHOOK_URL`, which embeds the webhook key). */
 export interface PortIngestOptions {

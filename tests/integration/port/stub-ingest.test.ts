@@ -2,7 +2,7 @@ import axios from 'axios';
 import http from 'node:http';
 import { startPortStub, type PortStub } from '../../../local/port';
 import type { WebhookMapping } from '../../../port/mappings/evaluate';
-import { SIGNATURE, signatureOf, webhookSecurity } from '../../../functions/portForwarder/signature';
+import { SIGNATURE, signatureOf, webhookSecurity } from '../../../shared/webhook-signature';
 
 const bp = {
   identifier: 'thing',
