@@ -44,6 +44,7 @@ export interface SandboxState {
   offline?: Offline;
   emitter?: EventEmitter;
   webhookUrl?: string;
+  webhookSecret?: string;
   /** What each sample event does to Port's catalog under the installed mappings. */
   sampleEffects?: SampleEffect[];
   runs: RunLog;
@@ -225,6 +226,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return `created ${created.length} object(s): ${created.join(', ')}`;
     });
     state.webhookUrl = installed.webhookUrl;
+    state.webhookSecret = installed.webhookSecret;
     state.sampleEffects = await sampleEffects(samples, world.port.webhook(DEFAULT_WEBHOOK_ID)?.mappings ?? [], aws);
 
     dlq = new DeadLetterPeek(aws, deadLetterQueue.url);
@@ -245,6 +247,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           // A stuck run is ended (and shown as failed) after 2 minutes instead of AWS's 15, freeing the queue.
           JIRA_SYNC_TIMEOUT: process.env.JIRA_SYNC_TIMEOUT ?? '120',
           PORT_WEBHOOK_URL: state.webhookUrl!,
+          PORT_WEBHOOK_SECRET: state.webhookSecret ?? '',
           DEAD_LETTER_QUEUE_URL: deadLetterQueue.url,
           NODE_NO_WARNINGS: '1',
           ESBUILD_WORK_FOLDER: buildFolder,
