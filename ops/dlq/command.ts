@@ -8,7 +8,7 @@ import { parseFilters } from './filter';
 import { latestMoveTask, startMoveTask, UNSUPPORTED, waitForMoveTask } from './move-task';
 import { depth, peekLetters, PEEK_DEFAULTS, type ReceiveOptions, type Sqs } from './peek';
 import { parseQueueLocation, pickOutput, resolveQueue, stackName, stackOutputs, STACK_OUTPUTS, type Queue, type QueueRef } from './queues';
-import { replayByCopy, REPLAY_DEFAULTS } from './replay';
+import { DEFAULT_REPLAY_RATE, replayByCopy, REPLAY_DEFAULTS } from './replay';
 import { letterJson, letterRows } from './table';
 
 /** `npm run dlq -- list|replay`: see docs/operations.md for options, filter syntax and exit codes. */
@@ -35,6 +35,7 @@ interface ReplayOptions extends CommonOptions {
   dryRun?: boolean;
   copy?: boolean;
   wait: boolean;
+  rate: number;
 }
 
 const positiveInt = (v: string): number => {
@@ -68,6 +69,7 @@ export async function runDlq(argv: readonly string[], io: Io, deps: DlqDeps = {}
     .option('--dry-run', 'print what would move; change nothing')
     .option('--copy', 'replay by receive → send → delete even when SQS could move the messages itself')
     .option('--no-wait', 'with a native move task: start it and return')
+    .addOption(new Option('--rate <n>', 'messages per second at most (a native move task: up to 500)').argParser(positiveInt).default(DEFAULT_REPLAY_RATE))
     .action(async (opts: ReplayOptions) => {
       code = await replay(opts, io, deps);
     });
@@ -176,6 +178,8 @@ async function replay(opts: ReplayOptions, io: Io, deps: DlqDeps): Promise<numbe
       dryRun: opts.dryRun === true,
       now: (deps.now ?? (() => new Date()))(),
       receive: deps.replay ?? REPLAY_DEFAULTS,
+      ratePerSecond: opts.rate,
+      sleep: deps.sleep,
     });
     if (opts.json) {
       io.out(JSON.stringify({
@@ -220,7 +224,7 @@ async function replayByMoveTask(
       `\`aws sqs cancel-message-move-task --task-handle ${running.taskHandle ?? '<handle>'}\`.`);
     return { code: EXIT.failure, json: { ...running, status: 'ALREADY_RUNNING' } };
   }
-  const handle = await startMoveTask(s.sqs, s.dlq.arn, events.arn);
+  const handle = await startMoveTask(s.sqs, s.dlq.arn, events.arn, opts.rate);
   if (handle === UNSUPPORTED) return undefined;
   say(`Started SQS move task ${s.dlq.name} → ${events.name} (messages keep their attributes).`);
   if (!opts.wait) return { code: EXIT.ok, json: { status: 'RUNNING', taskHandle: handle } };
