@@ -1,6 +1,7 @@
 'use strict';
 /**
- * Where each secret comes from at deploy time (`${file(resources/secret-params.js):…}`).
+ * The deploy-time rules for secrets, applied by resources/settings.js to every setting a function's
+ * settings.json declares `"secret": true`.
  *
  * Outside the `local` stage no secret value is ever put in the template: a secret is an SSM
  * SecureString named by `<NAME>_SSM_PARAM` (the webhook URL defaults to
@@ -14,40 +15,36 @@ const LOCAL_STAGE = 'local';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const looksEncrypted = (v) => v.length >= 40 && BASE64.test(v);
 
-/** What creates each parameter, for the error message. */
-const CREATED_BY = {
-  PORT_WEBHOOK_URL: (stage) => `npm run port:install -- --stage ${stage}`,
-  PORT_WEBHOOK_SECRET: (stage) => `npm run port:install -- --stage ${stage}`,
-};
+/** The installer creates the webhook's parameters; the others are created by hand. */
+const INSTALLED = new Set(['PORT_WEBHOOK_URL', 'PORT_WEBHOOK_SECRET']);
 const putCommand = (name) => `aws ssm put-parameter --type SecureString --name ${name} --value '<value>'`;
+const createdBy = (name, param, stage) => (INSTALLED.has(name) ? `npm run port:install -- --stage ${stage}` : putCommand(param));
 
-const env = (name) => String(process.env[name] ?? '').trim();
-const stageOf = async (resolveVariable) => String(await resolveVariable('sls:stage'));
+/** The parameter a secret is expected in, by convention: `<secretsSsmPath>/<name-in-kebab-case>`. */
+const conventionalParam = (name, secretsSsmPath) => `${secretsSsmPath.replace(/\/+$/, '')}/${name.toLowerCase().replace(/_/g, '-')}`;
 
 /** The CLI command osls runs (`deploy`, `package`, `print`, …): the first argument, as the CLI requires. */
 function cliCommand(argv = process.argv) {
   return argv[2];
 }
 
-function plainSecretError(name, stage) {
-  const param = name === 'PORT_WEBHOOK_URL' ? `/halo-jira-port/${stage}/port-webhook-url` : `/halo-jira-port/${stage}/${name.toLowerCase().replace(/_/g, '-')}`;
-  return new Error(
+/**
+ * `<NAME>` as it may go into the Lambda environment: anything in the local stage; elsewhere nothing
+ * or KMS ciphertext. The error names the parameter to use and never echoes the value.
+ */
+function checkSecretValue(name, value, { stage, secretsSsmPath }) {
+  const v = String(value ?? '').trim();
+  if (!v || stage === LOCAL_STAGE || looksEncrypted(v)) return v;
+  const param = conventionalParam(name, secretsSsmPath);
+  throw new Error(
     `${name} holds a plain value: outside the local stage a secret never goes into the template. ` +
-      `Store it as an SSM SecureString (${(CREATED_BY[name] ?? (() => putCommand(param)))(stage)}) and deploy with ${name}_SSM_PARAM=${param}, ` +
+      `Store it as an SSM SecureString (${createdBy(name, param, stage)}) and deploy with ${name}_SSM_PARAM=${param}, ` +
       `or give ${name} KMS-encrypted (base64 ciphertext).`,
   );
 }
 
-/** `<NAME>` as it may go into the Lambda environment: plain only for the local stage. */
-async function plainValue(name, { resolveVariable }) {
-  const value = env(name);
-  if (!value || (await stageOf(resolveVariable)) === LOCAL_STAGE) return value;
-  if (!looksEncrypted(value)) throw plainSecretError(name, await stageOf(resolveVariable));
-  return value;
-}
-
 /** Resolves with undefined when the parameter exists, else an Error naming how to create it. */
-async function checkParameter(name, setting, { region, stage, createdBy, ssm }) {
+async function checkParameter(name, setting, { region, stage, createdBy: command, ssm }) {
   const { GetParameterCommand, SSMClient } = require('@aws-sdk/client-ssm');
   const client = ssm ?? new SSMClient({ region });
   try {
@@ -55,7 +52,7 @@ async function checkParameter(name, setting, { region, stage, createdBy, ssm }) 
     return undefined;
   } catch (err) {
     if (err && err.name === 'ParameterNotFound') {
-      return new Error(`${setting}: SSM parameter ${name} does not exist in ${region}. Create it first: ${createdBy ?? putCommand(name)} (stage ${stage}).`);
+      return new Error(`${setting}: SSM parameter ${name} does not exist in ${region}. Create it first: ${command ?? putCommand(name)} (stage ${stage}).`);
     }
     return new Error(`${setting}: could not check SSM parameter ${name} in ${region} (${err && err.name}: ${err && err.message}); set SKIP_SSM_PARAM_CHECK=true to deploy without the check.`);
   } finally {
@@ -63,33 +60,16 @@ async function checkParameter(name, setting, { region, stage, createdBy, ssm }) 
   }
 }
 
-/**
- * `<NAME>_SSM_PARAM` as deployed: the explicit name; for the webhook URL, the default path unless
- * the URL is given KMS-encrypted; '' when the secret does not come from SSM.
- */
-async function parameterName(name, { resolveVariable }) {
-  const stage = await stageOf(resolveVariable);
-  const explicit = env(`${name}_SSM_PARAM`);
-  if (stage === LOCAL_STAGE) return explicit;
-  let param = explicit;
-  if (!param && name === 'PORT_WEBHOOK_URL' && !(await plainValue(name, { resolveVariable }))) {
-    param = `${String(await resolveVariable('param:secretsSsmPath')).replace(/\/+$/, '')}/port-webhook-url`;
-  }
-  if (param && cliCommand() === 'deploy' && env('SKIP_SSM_PARAM_CHECK') !== 'true') {
-    const region = String(await resolveVariable('self:provider.region'));
-    const problem = await checkParameter(param, `${name}_SSM_PARAM`, { region, stage, createdBy: CREATED_BY[name]?.(stage) });
-    if (problem) throw problem;
-  }
-  return param;
+// One lookup per parameter per deploy: the environment and the IAM statements both ask.
+const checked = new Map();
+
+/** On `sls deploy` outside the local stage: fails unless the parameter `<NAME>_SSM_PARAM` names exists. */
+async function checkSecretParameter(name, param, { stage, region, skip, command = cliCommand() }) {
+  if (!param || stage === LOCAL_STAGE || command !== 'deploy' || skip) return;
+  const key = `${region}\u0000${param}`;
+  if (!checked.has(key)) checked.set(key, checkParameter(param, `${name}_SSM_PARAM`, { region, stage, createdBy: createdBy(name, param, stage) }));
+  const problem = await checked.get(key);
+  if (problem) throw problem;
 }
 
-const SECRETS = ['PORT_WEBHOOK_URL', 'PORT_WEBHOOK_SECRET', 'HALO_API_KEY', 'HALO_API_SECRET_KEY', 'JIRA_API_USER', 'JIRA_API_TOKEN'];
-const perSecret = (fn) => Object.fromEntries(SECRETS.map((name) => [name, (ctx) => fn(name, ctx)]));
-
-module.exports = {
-  plain: perSecret(plainValue),
-  ssmParam: perSecret(parameterName),
-  checkParameter,
-  cliCommand,
-  looksEncrypted,
-};
+module.exports = { checkSecretValue, checkSecretParameter, checkParameter, cliCommand, looksEncrypted, LOCAL_STAGE };

@@ -1,55 +1,53 @@
 import type { SQSBatchResponse } from 'aws-lambda';
-import type { Env } from '../../shared/config/env';
+import type { Invocation } from '../../shared/function/handler';
 import { lambdaDeadline } from '../../shared/http/retry';
+import type { Secrets } from '../../shared/middleware/secrets';
 import { count, logger } from '../../shared/observability';
 import { PortIngestClient } from './clients/port-ingest';
-import type { Secrets } from '../../shared/middleware/secrets';
-import { readForwarderConfig, type ForwarderConfig, type ForwarderSecret } from './config';
+import { readPortWebhook, type ForwarderConfig, type WebhookSecret } from './config';
 import { SqsDeadLetterQueue } from './dead-letter';
 import { forwardRecords } from './forward';
 import { SqsRedeliveries } from './redelivery';
 import type { SqsRecordLike } from './triage';
 
-interface Wiring {
-  config: ForwarderConfig;
+interface Clients {
   ingest: PortIngestClient;
   deadLetters: SqsDeadLetterQueue;
   redeliveries: SqsRedeliveries;
 }
 
-let wiring: Wiring | undefined;
+/**
+ * Clients keep their connections across invocations, and are built again when the secrets change
+ * (the secrets middleware hands on a new object only then, e.g. after a rotated webhook URL or key).
+ */
+const clientsFor = new WeakMap<Secrets<WebhookSecret>, Clients>();
 
-/** Config and clients are built once per container, after the secrets middleware resolved the webhook URL and key. */
-function wire(env: Env, secrets: Partial<Secrets<ForwarderSecret>>): Wiring {
-  if (!wiring) {
-    const config = readForwarderConfig(env, secrets);
-    wiring = {
-      config,
-      ingest: new PortIngestClient({
-        webhookUrl: config.webhookUrl,
-        signingSecret: config.signingSecret,
-        timeoutMs: config.requestTimeoutMs,
-        maxSockets: config.concurrency,
-        onRetry: ({ attempt, delayMs, reason }) => {
-          count('retried');
-          logger.debug('retrying Port request', { attempt, delayMs, reason });
-        },
-      }),
-      deadLetters: new SqsDeadLetterQueue(config.deadLetterQueueUrl),
-      redeliveries: new SqsRedeliveries(),
-    };
-  }
-  return wiring;
+function connect(config: ForwarderConfig, secrets: Secrets<WebhookSecret>): Clients {
+  const webhook = readPortWebhook(secrets, config);
+  return {
+    ingest: new PortIngestClient({
+      webhookUrl: webhook.url,
+      signingSecret: webhook.signingSecret,
+      timeoutMs: config.requestTimeoutMs,
+      maxSockets: config.concurrency,
+      onRetry: ({ attempt, delayMs, reason }) => {
+        count('retried');
+        logger.debug('retrying Port request', { attempt, delayMs, reason });
+      },
+    }),
+    deadLetters: new SqsDeadLetterQueue(config.deadLetterQueueUrl),
+    redeliveries: new SqsRedeliveries(),
+  };
 }
 
 /** One SQS batch: forward it, then report the outcome as metrics and one log line. */
 export async function forwardBatch(
   records: readonly SqsRecordLike[],
-  env: Env,
-  secrets: Partial<Secrets<ForwarderSecret>>,
-  context: { getRemainingTimeInMillis(): number },
+  { config, secrets, context }: Invocation<ForwarderConfig, WebhookSecret>,
 ): Promise<SQSBatchResponse> {
-  const { config, ingest, deadLetters, redeliveries } = wire(env, secrets);
+  const clients = clientsFor.get(secrets) ?? connect(config, secrets);
+  clientsFor.set(secrets, clients);
+  const { ingest, deadLetters, redeliveries } = clients;
   const report = await forwardRecords(records, {
     ingest,
     deadLetters,

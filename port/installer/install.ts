@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { UsageError } from '../../shared/cli';
+import { redactSecretUrl } from '../../shared/redact';
 import { webhookSecurity } from '../../shared/webhook-signature';
-import { redactSecretUrl } from '../../shared/observability';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
 import { decide, defaultParameterNames, deployCommand, ingestUrlOf, parseWebhookRef, type Action } from './plan';
@@ -159,10 +160,6 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
 function stripIdentifier(o: Json): Json {
   const { identifier: _id, ...rest } = o;
   return rest;
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export class DeployError extends Error {

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { main, EXIT } from '../../../port/installer/cli';
+import { runInstall } from '../../../port/installer/cli';
+import { EXIT } from '../../../shared/cli';
 import { startPortStub, type PortStub } from '../../../local/port';
 import { startMoto, type Moto } from '../../../local/aws/moto';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -32,7 +33,7 @@ describe('installer → Port stand-in → ingest of wire-format bodies', () => {
     [port, moto] = await Promise.all([startPortStub(), startMoto()]);
     Object.assign(process.env, moto.env);
     const out: string[] = [];
-    const code = await main(['--port-base-url', port.apiUrl, '--port-only'], { PORT_CLIENT_ID: port.credentials.clientId, PORT_CLIENT_SECRET: port.credentials.clientSecret }, (s) => out.push(s), () => undefined);
+    const code = await runInstall(['--port-base-url', port.apiUrl, '--port-only'], { env: { PORT_CLIENT_ID: port.credentials.clientId, PORT_CLIENT_SECRET: port.credentials.clientSecret }, out: (s) => out.push(s), err: () => undefined });
     expect(code).toBe(EXIT.ok);
     const ssm = new SSMClient({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const read = async (name: string) => (await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value ?? '';

@@ -1,16 +1,17 @@
-import { main, EXIT } from '../../../port/installer/cli';
+import { runInstall } from '../../../port/installer/cli';
+import { EXIT } from '../../../shared/cli';
 import { install } from '../../../port/installer/install';
 import { SIGNATURE, signatureOf } from '../../../shared/webhook-signature';
-import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
 import { startPortStub, type PortStub } from '../../../local/port';
 import { startMoto, type Moto } from '../../../local/aws/moto';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { SecretStore } from '../../../port/installer/ssm';
 
-/** The installer CLI against the Port stand-in (API validated against port-api.openapi.json) and moto's SSM. */
+/**
+ * The installer CLI against the Port stand-in (API validated against Port's contract subset,
+ * local/contracts/port.subset.json) and moto's SSM.
+ */
 jest.setTimeout(60_000);
-const itContract = contractsDir() ? it : it.skip;
-if (!contractsDir()) console.warn(CONTRACTS_MISSING);
 
 describe('port:install against the Port stand-in', () => {
   let port: PortStub;
@@ -35,7 +36,7 @@ describe('port:install against the Port stand-in', () => {
   const run = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['--port-base-url', port.apiUrl, ...args], env, (s) => out.push(s), (s) => err.push(s));
+    const code = await runInstall(['--port-base-url', port.apiUrl, ...args], { env, out: (s) => out.push(s), err: (s) => err.push(s) });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
@@ -47,7 +48,7 @@ describe('port:install against the Port stand-in', () => {
     await port.stop();
   });
 
-  itContract('first run creates everything; a second run reports unchanged and sends no writes; all requests match the contract', async () => {
+  it('first run creates everything; a second run reports unchanged and sends no writes; all requests match the contract', async () => {
     const first = await run('--port-only', '--event-sources', 'aws.ec2,aws.s3');
     expect(first.err).toBe('');
     expect(first.code).toBe(EXIT.ok);
@@ -89,6 +90,16 @@ describe('port:install against the Port stand-in', () => {
     expect(res.out).toMatch(/Dry run/);
     expect(port.requests.entries).toHaveLength(0);
     expect(port.received).toHaveLength(0);
+  });
+
+  it('--webhook-url-param / --webhook-secret-param take an SSM parameter path; anything else is a usage error, nothing sent', async () => {
+    const plan = await run('--dry-run', '--stage', 'prod', '--webhook-url-param', '/team/port/url', '--webhook-secret-param', '/team/port/secret');
+    expect(plan.code).toBe(EXIT.ok);
+    expect(plan.out).toContain('PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/team/port/secret');
+    const bad = await run('--dry-run', '--webhook-url-param', 'port-webhook-url');
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.err).toMatch(/--webhook-url-param.*expected an SSM parameter name with its path/);
+    expect(port.requests.entries).toHaveLength(0);
   });
 
   it('--port-only prints a deploy command naming the SSM parameters only; the stored URL accepts signed events', async () => {
@@ -142,6 +153,14 @@ describe('port:install against the Port stand-in', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'port-env-')), '.env');
     fs.writeFileSync(file, `# Port\nPORT_CLIENT_ID="${port.credentials.clientId}"\nPORT_CLIENT_SECRET='${port.credentials.clientSecret}'\n`);
     expect((await run('--port-only', '--env-file', file)).code).toBe(EXIT.ok);
+  });
+
+  it('a failed sls deploy after Port is set up exits 5 (partial) and says how to finish', async () => {
+    const err: string[] = [];
+    const code = await runInstall(['--port-base-url', port.apiUrl, '--event-sources', 'aws.ec2'], { env, out: () => undefined, err: (s) => err.push(s) }, { deploy: () => 7 });
+    expect(code).toBe(EXIT.partial);
+    expect(err.join('\n')).toMatch(/sls deploy exited with 7: Port is set up/);
+    expect(port.webhook('aws_ingest')?.mappings.length).toBeGreaterThan(0);
   });
 
   it('honours Port 429 through the shared retry policy', async () => {

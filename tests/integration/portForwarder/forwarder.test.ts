@@ -1,28 +1,30 @@
 import { createHash } from 'node:crypto';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { startMoto, type Moto } from '../../../local/aws/moto';
-import { startPortStub, type PortStub } from '../../../local/port';
+import type { PortStub } from '../../../local/port';
+import { startWorld, type World } from '../../../local/world';
 import { ec2Event, sqsRecord } from '../../unit/portForwarder/factories';
 import { coldStart, createQueues, lambdaContext, pollUntilEmpty, queueDepth, receiveAll, sqsClient, toRecord } from './harness';
 
 /** The real handler against the Port ingest stand-in and moto's SQS (DLQ, redrive). */
 jest.setTimeout(120_000);
 
-let moto: Moto;
+const PORT_AND_MOTO = { halo: false, jira: false, moto: true } as const;
+let world: World<typeof PORT_AND_MOTO>;
 let port: PortStub;
 let sqs: SQSClient;
 let webhookUrl: string;
 
 beforeAll(async () => {
-  [moto, port] = await Promise.all([startMoto(), startPortStub()]);
-  sqs = sqsClient(moto);
+  world = await startWorld(PORT_AND_MOTO);
+  port = world.port;
+  sqs = sqsClient(world.moto);
   webhookUrl = port.createWebhook({ identifier: 'aws-events' }).url;
-  Object.assign(process.env, moto.env);
+  Object.assign(process.env, world.moto.env);
 });
 
 afterAll(async () => {
   sqs?.destroy();
-  await Promise.all([port?.stop(), moto?.stop()]);
+  await world?.stop();
 });
 
 beforeEach(() => {
@@ -35,7 +37,7 @@ type Wire = { id: string; source: string; items: Array<{ id?: string }> };
 const delivered = (): Wire[] => port.received.filter((r) => r.status === 202).map((r) => r.body as Wire);
 
 it('delivers 9 good records in one wire-format request and dead-letters the malformed one with its reason', async () => {
-  const q = await createQueues(sqs, 'fw-mixed', { maxReceiveCount: 5, visibilityTimeout: 30 });
+  const q = await createQueues(world.moto.aws, 'fw-mixed', { maxReceiveCount: 5, visibilityTimeout: 30 });
   const handler = coldStart({ PORT_WEBHOOK_URL: webhookUrl, DEAD_LETTER_QUEUE_URL: q.dlqUrl });
   const events = Array.from({ length: 9 }, () => ec2Event());
   const records = [...events.slice(0, 4).map((e) => sqsRecord(e)), sqsRecord('{"version":"0",'), ...events.slice(4).map((e) => sqsRecord(e))];
@@ -60,7 +62,7 @@ it('delivers 9 good records in one wire-format request and dead-letters the malf
 });
 
 it('dead-letters a whole batch Port refuses with 404 (unknown webhook key) and never retries it', async () => {
-  const q = await createQueues(sqs, 'fw-404', { maxReceiveCount: 5, visibilityTimeout: 30 });
+  const q = await createQueues(world.moto.aws, 'fw-404', { maxReceiveCount: 5, visibilityTimeout: 30 });
   const handler = coldStart({ PORT_WEBHOOK_URL: `${port.ingestBaseUrl}/no-such-webhook-key`, DEAD_LETTER_QUEUE_URL: q.dlqUrl });
   const records = Array.from({ length: 5 }, () => sqsRecord(ec2Event()));
 
@@ -78,7 +80,7 @@ it('dead-letters a whole batch Port refuses with 404 (unknown webhook key) and n
 });
 
 it('under 30 % 429 (Retry-After: 1) and 10 % connection resets, delivers every event, loses none, never overruns a deadline', async () => {
-  const q = await createQueues(sqs, 'fw-chaos', { maxReceiveCount: 5, visibilityTimeout: 3 });
+  const q = await createQueues(world.moto.aws, 'fw-chaos', { maxReceiveCount: 5, visibilityTimeout: 3 });
   const handler = coldStart({
     PORT_WEBHOOK_URL: webhookUrl,
     DEAD_LETTER_QUEUE_URL: q.dlqUrl,
@@ -112,7 +114,7 @@ const sendEvents = (url: string, events: Array<Record<string, unknown>>) =>
   sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: events.map((e, j) => ({ Id: String(j), MessageBody: JSON.stringify(e) })) }));
 
 it('under a persistent 503, dead-letters each record itself on its last receive, with the last reason — not by SQS redrive', async () => {
-  const q = await createQueues(sqs, 'fw-503', { maxReceiveCount: 2, visibilityTimeout: 1 });
+  const q = await createQueues(world.moto.aws, 'fw-503', { maxReceiveCount: 2, visibilityTimeout: 1 });
   const handler = coldStart({
     PORT_WEBHOOK_URL: webhookUrl,
     DEAD_LETTER_QUEUE_URL: q.dlqUrl,
@@ -139,7 +141,7 @@ it('under a persistent 503, dead-letters each record itself on its last receive,
 });
 
 it('an outage longer than the retry budget ends with the record in the DLQ carrying the last reason', async () => {
-  const q = await createQueues(sqs, 'fw-budget', { maxReceiveCount: 50, visibilityTimeout: 30 });
+  const q = await createQueues(world.moto.aws, 'fw-budget', { maxReceiveCount: 50, visibilityTimeout: 30 });
   const handler = coldStart({
     PORT_WEBHOOK_URL: webhookUrl,
     DEAD_LETTER_QUEUE_URL: q.dlqUrl,
@@ -167,7 +169,7 @@ it('an outage longer than the retry budget ends with the record in the DLQ carry
 });
 
 it('a 401 from Port (signature refused) dead-letters nothing: the records wait with a delay', async () => {
-  const q = await createQueues(sqs, 'fw-401', { maxReceiveCount: 30, visibilityTimeout: 1 });
+  const q = await createQueues(world.moto.aws, 'fw-401', { maxReceiveCount: 30, visibilityTimeout: 1 });
   const signed = port.createWebhook({ identifier: 'signed-hook', security: { secret: 'the-real-webhook-secret-123', signatureHeaderName: 'X-Hub-Signature-256', signatureAlgorithm: 'sha256', signaturePrefix: 'sha256=' } });
   const handler = coldStart({
     PORT_WEBHOOK_URL: signed.url,
@@ -194,7 +196,7 @@ it('a 401 from Port (signature refused) dead-letters nothing: the records wait w
 });
 
 it('signs every request so a webhook with a secret accepts it', async () => {
-  const q = await createQueues(sqs, 'fw-signed', { maxReceiveCount: 5, visibilityTimeout: 30 });
+  const q = await createQueues(world.moto.aws, 'fw-signed', { maxReceiveCount: 5, visibilityTimeout: 30 });
   const secret = 'shared-webhook-secret-789xyz';
   const signed = port.createWebhook({ identifier: 'signed-ok', security: { secret, signatureHeaderName: 'X-Hub-Signature-256', signatureAlgorithm: 'sha256', signaturePrefix: 'sha256=' } });
   const handler = coldStart({ PORT_WEBHOOK_URL: signed.url, PORT_WEBHOOK_SECRET: secret, DEAD_LETTER_QUEUE_URL: q.dlqUrl });

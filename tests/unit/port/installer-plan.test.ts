@@ -1,4 +1,3 @@
-import { parseEnvFile } from '../../../port/installer/cli';
 import { decide, defaultParameterNames, deployCommand, ingestUrlOf, parseWebhookRef } from '../../../port/installer/plan';
 
 describe('installer decisions', () => {
@@ -47,9 +46,5 @@ describe('installer decisions', () => {
       'PORT_WEBHOOK_URL_SSM_PARAM=/halo-jira-port/prod/port-webhook-url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret EVENT_SOURCES=aws.ec2,aws.s3 npx sls deploy --stage prod --region eu-west-1',
     );
     expect(deployCommand({ webhookUrl: "/it's", webhookSecret: '/s' }, ['a'], 'dev').line).toBe(`PORT_WEBHOOK_URL_SSM_PARAM='/it'\\''s' PORT_WEBHOOK_SECRET_SSM_PARAM=/s EVENT_SOURCES=a npx sls deploy --stage dev`);
-  });
-
-  it('reads env files: comments, export, quotes', () => {
-    expect(parseEnvFile('# c\nexport PORT_CLIENT_ID="id 1"\nPORT_CLIENT_SECRET=\'s=2\'\nbad line\n')).toEqual({ PORT_CLIENT_ID: 'id 1', PORT_CLIENT_SECRET: 's=2' });
   });
 });

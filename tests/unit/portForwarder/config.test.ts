@@ -1,13 +1,27 @@
 import { ConfigError } from '../../../shared/errors';
-import { readForwarderConfig } from '../../../functions/portForwarder/config';
+import { Secrets } from '../../../shared/middleware/secrets';
+import { readForwarderConfig, readPortWebhook, type WebhookSecret } from '../../../functions/portForwarder/config';
 
 const DLQ = 'http://127.0.0.1:5000/123456789012/dlq';
+const webhook = (url: string, signingSecret?: string) =>
+  new Secrets<WebhookSecret>(new Map([['PORT_WEBHOOK_URL', url], ...(signingSecret === undefined ? [] : [['PORT_WEBHOOK_SECRET', signingSecret] as const])]));
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
 
 describe('readForwarderConfig', () => {
-  it('parses a valid environment with defaults', () => {
-    const c = readForwarderConfig({ DEAD_LETTER_QUEUE_URL: DLQ }, { PORT_WEBHOOK_URL: 'https://ingest.port.io/abcdefghijkl' });
+  it('parses a valid environment with the defaults of settings.json', () => {
+    const c = readForwarderConfig({ DEAD_LETTER_QUEUE_URL: DLQ, PORT_WEBHOOK_URL: 'https://ingest.port.io/abcdefghijkl' });
     expect(c).toEqual({
-      webhookUrl: 'https://ingest.port.io/abcdefghijkl',
+      stage: 'local',
+      ssmRefreshMs: 900_000,
       deadLetterQueueUrl: DLQ,
       concurrency: 8,
       deadlineMarginMs: 3000,
@@ -16,45 +30,74 @@ describe('readForwarderConfig', () => {
     });
   });
 
+  it('reads the retry budget; the signing secret is optional', () => {
+    const c = readForwarderConfig({
+      DEAD_LETTER_QUEUE_URL: DLQ,
+      PORT_WEBHOOK_URL: 'https://ingest.port.io/abcdefghijkl',
+      FORWARDER_RETRY_BUDGET_SECONDS: '600',
+      FORWARDER_RETRY_FIRST_DELAY_SECONDS: '0',
+      FORWARDER_RETRY_MAX_DELAY_SECONDS: '60',
+    });
+    expect(c.retry).toEqual({ budgetSeconds: 600, firstDelaySeconds: 0, maxDelaySeconds: 60 });
+    const { problems } = configError(() => readForwarderConfig({ DEAD_LETTER_QUEUE_URL: DLQ, PORT_WEBHOOK_URL: 'https://ingest.port.io/k', FORWARDER_RETRY_MAX_DELAY_SECONDS: '86400' }));
+    expect(problems.map((p) => p.variable)).toEqual(['FORWARDER_RETRY_MAX_DELAY_SECONDS']);
+  });
+
   it('reads the tunables', () => {
-    const c = readForwarderConfig(
-      { DEAD_LETTER_QUEUE_URL: DLQ, FORWARDER_CONCURRENCY: '3', FORWARDER_DEADLINE_MARGIN_MS: '1500', PORT_REQUEST_TIMEOUT_MS: '4000' },
-      { PORT_WEBHOOK_URL: 'http://127.0.0.1:9/key' },
-    );
-    expect(c).toMatchObject({ concurrency: 3, deadlineMarginMs: 1500, requestTimeoutMs: 4000 });
+    const c = readForwarderConfig({
+      DEAD_LETTER_QUEUE_URL: DLQ,
+      PORT_WEBHOOK_URL_SSM_PARAM: '/p/url',
+      FORWARDER_CONCURRENCY: '3',
+      FORWARDER_DEADLINE_MARGIN_MS: '1500',
+      PORT_REQUEST_TIMEOUT_MS: '4000',
+      SSM_SECRETS_REFRESH_SECONDS: '60',
+      STAGE: 'prod',
+    });
+    expect(c).toMatchObject({ concurrency: 3, deadlineMarginMs: 1500, requestTimeoutMs: 4000, ssmRefreshMs: 60_000, stage: 'prod' });
   });
 
-  it('names every bad variable at once and never echoes the webhook URL', () => {
-    let err: unknown;
-    try {
-      readForwarderConfig({ FORWARDER_CONCURRENCY: '0' }, { PORT_WEBHOOK_URL: 'ingest.port.io/SECRETKEY123' });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ConfigError);
-    const { message, problems } = err as ConfigError;
+  it('names every bad variable at once, a missing webhook source first', () => {
+    const { problems } = configError(() => readForwarderConfig({ FORWARDER_CONCURRENCY: '0' }));
     expect(problems.map((p) => p.variable)).toEqual(['PORT_WEBHOOK_URL', 'DEAD_LETTER_QUEUE_URL', 'FORWARDER_CONCURRENCY']);
-    expect(message).not.toContain('SECRETKEY123');
-    expect(message).toContain('<redacted>');
+    expect(problems[0]!.expected).toContain('PORT_WEBHOOK_URL_SSM_PARAM');
+  });
+});
+
+describe('readPortWebhook (the resolved secrets)', () => {
+  it('refuses a malformed URL and never echoes it', () => {
+    const err = configError(() => readPortWebhook(webhook('ingest.port.io/SECRETKEY123'), { stage: 'dev', ssmRefreshMs: 0 }));
+    expect(err.problems.map((p) => p.variable)).toEqual(['PORT_WEBHOOK_URL']);
+    expect(err.message).not.toContain('SECRETKEY123');
+    expect(err.message).toContain('<redacted>');
   });
 
-  it('requires the webhook URL', () => {
-    expect(() => readForwarderConfig({ DEAD_LETTER_QUEUE_URL: DLQ }, {})).toThrow(/PORT_WEBHOOK_URL is not set/);
+  it.each([
+    ['dev', 'https://ingest.port.io/abcdefghijkl', true],
+    ['dev', 'http://ingest.port.io/abcdefghijkl', false],
+    ['prod', 'http://127.0.0.1:9/abcdefghijkl', false],
+    ['local', 'http://127.0.0.1:9/abcdefghijkl', true],
+    ['local', 'https://ingest.port.io/abcdefghijkl', true],
+  ])('stage %s: %s accepted: %s', (stage, url, accepted) => {
+    const read = () => readPortWebhook(webhook(url), { stage, ssmRefreshMs: 0 });
+    if (accepted) expect(read()).toEqual({ url });
+    else expect(configError(read).message).toMatch(/PORT_WEBHOOK_URL="<redacted>"; expected the Port ingest URL https:\/\//);
+  });
+});
+
+describe('readPortWebhook: the signing secret', () => {
+  const settings = { stage: 'prod', ssmRefreshMs: 0 };
+  const url = 'https://ingest.port.io/abcdefghijkl';
+
+  it('is handed on when set, and requests stay unsigned without one', () => {
+    expect(readPortWebhook(webhook(url, 'a-long-enough-signing-secret'), settings)).toEqual({ url, signingSecret: 'a-long-enough-signing-secret' });
+    expect(readPortWebhook(webhook(url), settings)).toEqual({ url });
   });
 
-  it('reads the signing secret and the retry budget; a short secret is refused without being echoed', () => {
-    const c = readForwarderConfig(
-      { DEAD_LETTER_QUEUE_URL: DLQ, FORWARDER_RETRY_BUDGET_SECONDS: '600', FORWARDER_RETRY_FIRST_DELAY_SECONDS: '0', FORWARDER_RETRY_MAX_DELAY_SECONDS: '60' },
-      { PORT_WEBHOOK_URL: 'https://ingest.port.io/abcdefghijkl', PORT_WEBHOOK_SECRET: 'a-long-enough-signing-secret' },
-    );
-    expect(c).toMatchObject({ signingSecret: 'a-long-enough-signing-secret', retry: { budgetSeconds: 600, firstDelaySeconds: 0, maxDelaySeconds: 60 } });
-    let message = '';
-    try {
-      readForwarderConfig({ DEAD_LETTER_QUEUE_URL: DLQ }, { PORT_WEBHOOK_URL: 'https://ingest.port.io/abcdefghijkl', PORT_WEBHOOK_SECRET: 'short-ONE' });
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toMatch(/PORT_WEBHOOK_SECRET=.*at least 16 characters/);
-    expect(message).not.toContain('short-ONE');
+  it('refuses a short secret without echoing it, together with a bad URL', () => {
+    const err = configError(() => readPortWebhook(webhook('ingest.port.io/SECRETKEY123', 'short-ONE'), settings));
+    expect(err.problems.map((p) => p.variable)).toEqual(['PORT_WEBHOOK_URL', 'PORT_WEBHOOK_SECRET']);
+    expect(err.message).toMatch(/PORT_WEBHOOK_SECRET=.*at least 16 characters/);
+    expect(err.message).not.toContain('short-ONE');
+    expect(err.message).not.toContain('SECRETKEY123');
   });
 });

@@ -1,15 +1,10 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { buildEventPattern, loadDefinitions, pattern } = require('../../../resources/event-pattern.js');
-const { portForwarderStatements, visibilityTimeout } = require('../../../resources/settings.js');
+const { portForwarderStatements, visibilityTimeout, webhookSsmParam } = require('../../../resources/settings.js');
+import { oslsResolver } from '../resources/osls-resolver';
 
 const definitions = loadDefinitions();
-const params = (values: Record<string, unknown>) => ({
-  resolveVariable: async (v: string) => {
-    const name = v.replace(/^param:/, '');
-    if (!(name in values)) throw new Error(`unexpected ${v}`);
-    return values[name];
-  },
-});
+const params = (values: Record<string, unknown>) => oslsResolver({ params: values });
 
 describe('buildEventPattern (from port/sources.json)', () => {
   it('has one alternative per native detail-type set and per CloudTrail API set, failed calls excluded', () => {
@@ -51,7 +46,7 @@ describe('buildEventPattern (from port/sources.json)', () => {
 });
 
 describe('settings', () => {
-  const base = { kmsKeyArn: '', secretsSsmPath: '/halo-jira-port/dev', checkpointParam: '/CloudPassage-Jira/issues/timestamp', portWebhookUrlSsmParam: '', portWebhookSecretSsmParam: '' };
+  const base = { kmsKeyArn: '', secretsSsmPath: '/halo-jira-port/dev', checkpointParam: '/CloudPassage-Jira/issues/timestamp', portWebhookUrlSsmParam: '' };
 
   it('visibility timeout is 6 × the function timeout plus the batching window', async () => {
     await expect(visibilityTimeout(params({ forwarderTimeout: '30', forwarderBatchWindow: 5 }))).resolves.toBe(185);
@@ -63,7 +58,12 @@ describe('settings', () => {
     expect(without.filter((s: { Action: string[] }) => s.Action.includes('kms:Decrypt'))).toEqual([]);
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const withKey = await portForwarderStatements(params({ ...base, kmsKeyArn: key }));
-    expect(withKey).toContainEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] });
+    expect(withKey).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [key],
+      Condition: { StringEqualsIfExists: { 'kms:EncryptionContext:LambdaFunctionName': 'halo-jira-port-dev-portForwarder' } },
+    });
     await expect(portForwarderStatements(params({ ...base, kmsKeyArn: 'alias/mine' }))).rejects.toThrow(/kmsKeyArn must be a KMS key ARN/);
   });
 
@@ -73,7 +73,22 @@ describe('settings', () => {
   });
 
   it('lets the function read the webhook signing secret parameter when one is named', async () => {
-    const s = await portForwarderStatements(params({ ...base, portWebhookUrlSsmParam: '/p/url', portWebhookSecretSsmParam: '/p/secret' }));
+    const s = await portForwarderStatements(oslsResolver({ params: { ...base, portWebhookUrlSsmParam: '/p/url' }, env: { PORT_WEBHOOK_SECRET_SSM_PARAM: '/p/secret' } }));
     expect(JSON.stringify(s)).toContain(':parameter/p/secret"');
+    expect(JSON.stringify(s)).toContain(':parameter/p/url"');
+  });
+
+  it('picks the webhook source: explicit SSM param, else none when PORT_WEBHOOK_URL is given, else the default path', async () => {
+    const saved = process.env.PORT_WEBHOOK_URL_SSM_PARAM;
+    try {
+      delete process.env.PORT_WEBHOOK_URL_SSM_PARAM;
+      await expect(webhookSsmParam(params({ portWebhookUrl: '', secretsSsmPath: '/p/dev/' }))).resolves.toBe('/p/dev/port-webhook-url');
+      await expect(webhookSsmParam(params({ portWebhookUrl: 'AQICAHh...', secretsSsmPath: '/p/dev' }))).resolves.toBe('');
+      process.env.PORT_WEBHOOK_URL_SSM_PARAM = '/mine';
+      await expect(webhookSsmParam(params({}))).resolves.toBe('/mine');
+    } finally {
+      if (saved === undefined) delete process.env.PORT_WEBHOOK_URL_SSM_PARAM;
+      else process.env.PORT_WEBHOOK_URL_SSM_PARAM = saved;
+    }
   });
 });

@@ -1,6 +1,7 @@
-export {}; // a module: its top-level names stay its own
+import { oslsResolver } from './osls-resolver';
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { plain, ssmParam, checkParameter, cliCommand } = require('../../../resources/secret-params.js');
+const { checkSecretValue, checkSecretParameter, checkParameter, cliCommand } = require('../../../resources/secret-params.js');
+const { jiraSyncEnvironment, portForwarderEnvironment } = require('../../../resources/settings.js');
 const { rateSeconds, heartbeatWindow, jiraSyncHeartbeat, forwarderMaxConcurrency, alarmTopicArn } = require('../../../resources/operations.js');
 
 /** osls's resolveVariable over fixed values. */
@@ -10,60 +11,54 @@ const ctx = (values: Record<string, unknown>) => ({
     return values[v];
   },
 });
-const stage = (s: string) => ctx({ 'sls:stage': s, 'param:secretsSsmPath': `/halo-jira-port/${s}`, 'self:provider.region': 'eu-west-1' });
+const rules = (stage: string) => ({ stage, secretsSsmPath: `/halo-jira-port/${stage}`, region: 'eu-west-1', skip: false });
 const CIPHERTEXT = 'AQICAHhExampleCiphertextForTheWebhookUrl0000000000==';
-const NAMES = ['PORT_WEBHOOK_URL', 'PORT_WEBHOOK_SECRET', 'HALO_API_KEY', 'HALO_API_SECRET_KEY', 'JIRA_API_USER', 'JIRA_API_TOKEN'];
+const FORWARDER_SECRETS = ['PORT_WEBHOOK_URL', 'PORT_WEBHOOK_SECRET'];
+const JIRA_SYNC_SECRETS = ['HALO_API_KEY', 'HALO_API_SECRET_KEY', 'JIRA_API_USER', 'JIRA_API_TOKEN'];
+const plainValue = (name: string) => (name === 'PORT_WEBHOOK_URL' ? 'https://ingest.port.io/SeCrEtKeY0123456789' : 'plain-secret-value');
+const environmentOf = (name: string) => (FORWARDER_SECRETS.includes(name) ? portForwarderEnvironment : jiraSyncEnvironment);
+/** The webhook URL's stage params as serverless.yml sets them. */
+const forwarderParams = (env: Record<string, string>) => ({ portWebhookUrl: env.PORT_WEBHOOK_URL ?? '', portWebhookUrlSsmParam: '', deadLetterQueueUrl: { Ref: 'DeadLetterQueue' } });
 
-const saved = { ...process.env };
-afterEach(() => {
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-  Object.assign(process.env, saved);
-});
-beforeEach(() => {
-  for (const n of NAMES) {
-    delete process.env[n];
-    delete process.env[`${n}_SSM_PARAM`];
-  }
-});
-
-describe('secret values in the template (resources/secret-params.js)', () => {
-  it.each(NAMES)('%s: a plain value fails a prod deploy, naming the SSM parameter to use; fine in the local stage', async (name) => {
-    process.env[name] = name === 'PORT_WEBHOOK_URL' ? 'https://ingest.port.io/SeCrEtKeY0123456789' : 'plain-secret-value';
-    await expect(plain[name](stage('prod'))).rejects.toThrow(new RegExp(`${name} holds a plain value.*${name}_SSM_PARAM=/halo-jira-port/prod/`));
-    await expect(plain[name](stage('local'))).resolves.toBe(process.env[name]);
+describe('secret values in the template (resources/secret-params.js through resources/settings.js)', () => {
+  it.each([...FORWARDER_SECRETS, ...JIRA_SYNC_SECRETS])('%s: a plain value fails a prod deploy, naming the SSM parameter to use; fine in the local stage', async (name) => {
+    const env = { [name]: plainValue(name) };
+    const generate = environmentOf(name);
+    await expect(generate(oslsResolver({ stage: 'prod', env, params: forwarderParams(env) }))).rejects.toThrow(new RegExp(`${name} holds a plain value.*${name}_SSM_PARAM=/halo-jira-port/prod/`));
+    await expect(generate(oslsResolver({ stage: 'local', env, params: forwarderParams(env) }))).resolves.toMatchObject({ [name]: plainValue(name) });
   });
 
-  it('never echoes the plain value in the error', async () => {
-    process.env.PORT_WEBHOOK_URL = 'https://ingest.port.io/SeCrEtKeY0123456789';
-    await expect(plain.PORT_WEBHOOK_URL(stage('prod'))).rejects.toThrow(/^(?!.*SeCrEtKeY)/s);
-    await expect(plain.PORT_WEBHOOK_URL(stage('prod'))).rejects.toThrow(/npm run port:install -- --stage prod/);
+  it('never echoes the plain value in the error; the webhook error names the installer', () => {
+    expect(() => checkSecretValue('PORT_WEBHOOK_URL', plainValue('PORT_WEBHOOK_URL'), rules('prod'))).toThrow(/^(?!.*SeCrEtKeY)(?=.*npm run port:install -- --stage prod)/s);
+    expect(() => checkSecretValue('JIRA_API_TOKEN', 'tok-123', rules('prod'))).toThrow(/aws ssm put-parameter --type SecureString --name \/halo-jira-port\/prod\/jira-api-token/);
   });
 
   it('accepts a KMS-encrypted value, and nothing when unset', async () => {
-    process.env.JIRA_API_TOKEN = CIPHERTEXT;
-    await expect(plain.JIRA_API_TOKEN(stage('prod'))).resolves.toBe(CIPHERTEXT);
-    await expect(plain.HALO_API_KEY(stage('prod'))).resolves.toBe('');
+    const env = { JIRA_API_TOKEN: CIPHERTEXT };
+    await expect(jiraSyncEnvironment(oslsResolver({ stage: 'prod', env }))).resolves.toMatchObject({ JIRA_API_TOKEN: CIPHERTEXT, HALO_API_KEY: '' });
   });
 
-  it('webhook URL parameter: explicit name, else the default path, else none when the URL is given encrypted', async () => {
-    await expect(ssmParam.PORT_WEBHOOK_URL(stage('prod'))).resolves.toBe('/halo-jira-port/prod/port-webhook-url');
-    process.env.PORT_WEBHOOK_URL_SSM_PARAM = '/mine/url';
-    await expect(ssmParam.PORT_WEBHOOK_URL(stage('prod'))).resolves.toBe('/mine/url');
-    delete process.env.PORT_WEBHOOK_URL_SSM_PARAM;
-    process.env.PORT_WEBHOOK_URL = CIPHERTEXT;
-    await expect(ssmParam.PORT_WEBHOOK_URL(stage('prod'))).resolves.toBe('');
-  });
-
-  it('other secrets come from SSM only when named; the local stage takes the environment as is', async () => {
-    await expect(ssmParam.PORT_WEBHOOK_SECRET(stage('prod'))).resolves.toBe('');
-    process.env.JIRA_API_TOKEN_SSM_PARAM = '/jira/token';
-    await expect(ssmParam.JIRA_API_TOKEN(stage('prod'))).resolves.toBe('/jira/token');
-    await expect(ssmParam.PORT_WEBHOOK_URL(stage('local'))).resolves.toBe('');
+  it('the signing secret comes from SSM only when named, and is read like any secret', async () => {
+    const none = await portForwarderEnvironment(oslsResolver({ stage: 'prod', params: forwarderParams({}) }));
+    expect(none).toMatchObject({ PORT_WEBHOOK_SECRET: '', PORT_WEBHOOK_SECRET_SSM_PARAM: '' });
+    const named = await portForwarderEnvironment(oslsResolver({ stage: 'prod', params: forwarderParams({}), env: { PORT_WEBHOOK_SECRET_SSM_PARAM: '/p/secret' } }));
+    expect(named.PORT_WEBHOOK_SECRET_SSM_PARAM).toBe('/p/secret');
   });
 
   it('checks only on `deploy`', () => {
     expect(cliCommand(['node', 'sls', 'deploy', '--stage', 'prod'])).toBe('deploy');
     expect(cliCommand(['node', 'sls', 'package', '--stage', 'prod'])).toBe('package');
+  });
+
+  it('looks a named parameter up on deploy outside the local stage only, and not when skipped', async () => {
+    // A parameter no SSM has: any lookup would fail (no endpoint answers in a unit test).
+    const skipped = [
+      checkSecretParameter('JIRA_API_TOKEN', '/nowhere', { ...rules('prod'), command: 'package' }),
+      checkSecretParameter('JIRA_API_TOKEN', '/nowhere', { ...rules('local'), command: 'deploy' }),
+      checkSecretParameter('JIRA_API_TOKEN', '/nowhere', { ...rules('prod'), skip: true, command: 'deploy' }),
+      checkSecretParameter('JIRA_API_TOKEN', '', { ...rules('prod'), command: 'deploy' }),
+    ];
+    await expect(Promise.all(skipped)).resolves.toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('a missing parameter fails with the command that creates it; other errors offer the escape hatch', async () => {
