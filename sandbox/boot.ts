@@ -94,6 +94,9 @@ export async function seedSecrets(world: SandboxWorld): Promise<Record<string, s
   return { JIRA_API_TOKEN: '', JIRA_API_TOKEN_SSM_PARAM: JIRA_TOKEN_PARAM, HALO_API_SECRET_KEY: haloSecret };
 }
 
+/** Levels at which the functions still print their INFO lines, which the run log reads (runs.ts). */
+const AT_LEAST_INFO = new Set(['TRACE', 'DEBUG', 'INFO']);
+
 /** The environment `sls offline` runs both functions with. */
 export function offlineEnv(
   world: Pick<SandboxWorld, 'jiraSyncEnv'>,
@@ -114,6 +117,9 @@ export function offlineEnv(
     PORT_WEBHOOK_SECRET: opts.webhookSecret,
     DEAD_LETTER_QUEUE_URL: opts.deadLetterUrl,
     NODE_NO_WARNINGS: '1',
+    // The dashboard's run list comes from the forwarder's INFO line 'batch forwarded': a quieter level
+    // inherited from the shell (or SILENT under jest) would leave it empty.
+    POWERTOOLS_LOG_LEVEL: AT_LEAST_INFO.has(String(parent.POWERTOOLS_LOG_LEVEL ?? '').toUpperCase()) ? parent.POWERTOOLS_LOG_LEVEL : 'INFO',
     // Our own esbuild folder (git-ignored): a concurrent `sls` run elsewhere cannot wipe the bundles we run.
     ESBUILD_WORK_FOLDER: opts.buildFolder,
   };

@@ -23,9 +23,20 @@ describe('offlineEnv', () => {
       PORT_WEBHOOK_SECRET: 'signing-secret-0123456789',
       DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:5000/123456789012/dlq',
       NODE_NO_WARNINGS: '1',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
       ESBUILD_WORK_FOLDER: '.sandbox/b',
     });
     expect(offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', webhookSecret: '', deadLetterUrl: '', buildFolder: '' }, {}).JIRA_SYNC_TIMEOUT).toBe('120');
+  });
+
+  it.each([
+    ['SILENT', 'INFO'],
+    ['WARN', 'INFO'],
+    ['DEBUG', 'DEBUG'],
+    ['info', 'info'],
+  ])('runs the functions at INFO or more verbose (the run log reads their INFO lines): parent %s → %s', (parent, level) => {
+    const env = offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', webhookSecret: '', deadLetterUrl: '', buildFolder: '' }, { POWERTOOLS_LOG_LEVEL: parent });
+    expect(env.POWERTOOLS_LOG_LEVEL).toBe(level);
   });
 });
 
