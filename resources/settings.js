@@ -75,10 +75,12 @@ async function environmentOf(fn, resolveVariable) {
   return env;
 }
 
+/** What resources/secret-params.js needs to judge a secret: the stage, where secrets live, the region. */
 async function secretRules(resolveVariable) {
+  const stage = String(await resolveVariable('sls:stage'));
   return {
-    stage: String(await resolveVariable('sls:stage')),
-    secretsSsmPath: String((await resolveVariable('param:secretsSsmPath, null')) ?? `/halo-jira-port/${await resolveVariable('sls:stage')}`),
+    stage,
+    secretsSsmPath: String((await resolveVariable('param:secretsSsmPath, null')) ?? `/halo-jira-port/${stage}`),
     region: String((await resolveVariable('self:provider.region, null')) ?? ''),
     skip: String((await resolveVariable('env:SKIP_SSM_PARAM_CHECK, null')) ?? '').trim() === 'true',
   };
