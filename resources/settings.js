@@ -7,6 +7,8 @@
  * in `shared/function/settings.json`): the same files give the TypeScript schema its defaults and
  * secrets, and give the template the function's `environment` and IAM (below).
  */
+const { checkSecretParameter, checkSecretValue } = require('./secret-params');
+
 const COMMON_SETTINGS = require('../shared/function/settings.json');
 const FUNCTION_SETTINGS = {
   jiraSync: require('../functions/jiraSync/settings.json'),
@@ -52,7 +54,11 @@ async function settingValue(resolveVariable, name, declaration) {
   return declaration.default ?? '';
 }
 
-/** A function's environment: every declared setting, `<NAME>_SSM_PARAM` for each secret, its service name. */
+/**
+ * A function's environment: every declared setting, `<NAME>_SSM_PARAM` for each secret, its service
+ * name. Secrets follow resources/secret-params.js: no plain value outside the local stage, and on
+ * `sls deploy` each named SSM parameter must exist.
+ */
 async function environmentOf(fn, resolveVariable) {
   const declared = { ...COMMON_SETTINGS, ...FUNCTION_SETTINGS[fn] };
   const env = { POWERTOOLS_SERVICE_NAME: fn };
@@ -61,7 +67,23 @@ async function environmentOf(fn, resolveVariable) {
     const ssmParam = `${name}_SSM_PARAM`;
     if (declaration.secret && !(ssmParam in declared)) env[ssmParam] = await settingValue(resolveVariable, ssmParam, {});
   }
+  const where = await secretRules(resolveVariable);
+  for (const name of secretsOf(fn)) {
+    env[name] = checkSecretValue(name, env[name], where);
+    await checkSecretParameter(name, String(env[`${name}_SSM_PARAM`] ?? '').trim(), where);
+  }
   return env;
+}
+
+/** What resources/secret-params.js needs to judge a secret: the stage, where secrets live, the region. */
+async function secretRules(resolveVariable) {
+  const stage = String(await resolveVariable('sls:stage'));
+  return {
+    stage,
+    secretsSsmPath: String((await resolveVariable('param:secretsSsmPath, null')) ?? `/halo-jira-port/${stage}`),
+    region: String((await resolveVariable('self:provider.region, null')) ?? ''),
+    skip: String((await resolveVariable('env:SKIP_SSM_PARAM_CHECK, null')) ?? '').trim() === 'true',
+  };
 }
 
 const secretsOf = (fn) => Object.keys(FUNCTION_SETTINGS[fn]).filter((name) => FUNCTION_SETTINGS[fn][name].secret);

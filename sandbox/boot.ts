@@ -72,7 +72,7 @@ export async function boot(opts: BootOptions, steps: StartupSteps, state: Sandbo
   state.emitter = new EventEmitter(aws, opts.samples);
   state.offline = await steps.run(
     'offline',
-    () => startOffline({ projectDir, onLine: opts.onOfflineLine, env: offlineEnv(world, secretEnv, { webhookUrl: installed.webhookUrl, deadLetterUrl: stack.deadLetter.url, buildFolder: opts.buildFolder }) }),
+    () => startOffline({ projectDir, onLine: opts.onOfflineLine, env: offlineEnv(world, secretEnv, { webhookUrl: installed.webhookUrl, webhookSecret: installed.webhookSecret, deadLetterUrl: stack.deadLetter.url, buildFolder: opts.buildFolder }) }),
     (o) => `Lambda endpoint ${o.lambdaEndpoint}, jiraSync ${opts.schedule}, portForwarder on ${stack.events.name}`,
   );
 }
@@ -94,11 +94,14 @@ export async function seedSecrets(world: SandboxWorld): Promise<Record<string, s
   return { JIRA_API_TOKEN: '', JIRA_API_TOKEN_SSM_PARAM: JIRA_TOKEN_PARAM, HALO_API_SECRET_KEY: haloSecret };
 }
 
+/** Levels at which the functions still print their INFO lines, which the run log reads (runs.ts). */
+const AT_LEAST_INFO = new Set(['TRACE', 'DEBUG', 'INFO']);
+
 /** The environment `sls offline` runs both functions with. */
 export function offlineEnv(
   world: Pick<SandboxWorld, 'jiraSyncEnv'>,
   secretEnv: Record<string, string>,
-  opts: { webhookUrl: string; deadLetterUrl: string; buildFolder: string },
+  opts: { webhookUrl: string; webhookSecret: string; deadLetterUrl: string; buildFolder: string },
   parent: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   return {
@@ -110,11 +113,13 @@ export function offlineEnv(
     // A stuck run is ended (and shown as failed) after 2 minutes instead of AWS's 15, freeing the queue.
     JIRA_SYNC_TIMEOUT: parent.JIRA_SYNC_TIMEOUT ?? '120',
     PORT_WEBHOOK_URL: opts.webhookUrl,
+    // The installer configured the webhook to verify signatures with it: the forwarder signs.
+    PORT_WEBHOOK_SECRET: opts.webhookSecret,
     DEAD_LETTER_QUEUE_URL: opts.deadLetterUrl,
     NODE_NO_WARNINGS: '1',
-    // The run log and the dashboard read the functions' INFO lines (run summaries), whatever level
-    // the parent process logs at (the tests run silent).
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+    // The dashboard's run list comes from the forwarder's INFO line 'batch forwarded': a quieter level
+    // inherited from the shell (or SILENT under jest) would leave it empty.
+    POWERTOOLS_LOG_LEVEL: AT_LEAST_INFO.has(String(parent.POWERTOOLS_LOG_LEVEL ?? '').toUpperCase()) ? parent.POWERTOOLS_LOG_LEVEL : 'INFO',
     // Our own esbuild folder (git-ignored): a concurrent `sls` run elsewhere cannot wipe the bundles we run.
     ESBUILD_WORK_FOLDER: opts.buildFolder,
   };

@@ -9,6 +9,7 @@ import { JiraClient } from './clients/jira';
 import type { Credential, SyncConfig } from './config';
 import { DynamoState } from './state/dynamodb';
 import { runSync, type SyncSummary } from './sync';
+import { refusedItems } from './summary';
 
 /** HTTP calls stop 20 s before Lambda would kill the run. */
 const HTTP_MARGIN_MS = 20_000;
@@ -33,6 +34,10 @@ export async function syncInvocation({ config, secrets, context }: Invocation<Sy
   for (const [kind, n] of Object.entries(summary.actions)) count(`jiraSync.${kind}`, n);
   count('jiraSync.failures', summary.failures.length);
   count('jiraSync.retrySet', summary.retrySet.size);
+  // The refused-items alarm (resources/alarms.yml).
+  count('jiraSync.refused', refusedItems(summary));
+  // Published only when a run completes: its absence drives the "no successful run" alarm (resources/alarms.yml).
+  count('jiraSync.heartbeat');
   const { planned, failures, ...totals } = summary;
   if (summary.retrySet.size > 0) logger.warn(`${summary.retrySet.size} Halo issues wait in the retry set (npm run jira:failures -- list)`, { retrySet: summary.retrySet });
   logger.info('jiraSync run finished', { ...totals, failureCount: failures.length, failures: failures.slice(0, 50), plannedCount: planned?.length });

@@ -47,6 +47,11 @@ export interface SyncSummary {
   planned?: PlannedAction[];
 }
 
+/** Items Jira refused in this run (they went to the retry set); transient failures wait for the next run instead. */
+export function refusedItems(summary: Pick<SyncSummary, 'failures'>): number {
+  return summary.failures.filter((f) => !f.transient).length;
+}
+
 export function emptySummary(dryRun: boolean): SyncSummary {
   return {
     dryRun,

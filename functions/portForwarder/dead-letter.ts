@@ -1,15 +1,18 @@
 import type { MessageAttributeValue, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { logger } from '../../shared/observability';
+import type { Redelivery } from './retry-budget';
 import type { RejectClass, SqsRecordLike } from './triage';
 
 /**
  * Permanently undeliverable records go to the DLQ explicitly, body unchanged (so they can be
  * redriven once fixed), with the reason in message attributes.
  */
+export type DeadLetterClass = RejectClass | Extract<Redelivery, { kind: 'dead-letter' }>['errorClass'];
+
 export interface DeadLetter {
   record: SqsRecordLike;
   reason: string;
-  errorClass: RejectClass;
+  errorClass: DeadLetterClass;
   source: string;
 }
 

@@ -7,6 +7,9 @@ import { MAX_REQUEST_BYTES, ENVELOPE_BYTES } from './wire';
 export interface SqsRecordLike {
   messageId: string;
   body: string;
+  /** Needed to delay a redelivery (ChangeMessageVisibility); Lambda always sets both. */
+  receiptHandle?: string;
+  eventSourceARN?: string;
   attributes?: { ApproximateReceiveCount?: string; ApproximateFirstReceiveTimestamp?: string };
   messageAttributes?: Record<string, { stringValue?: string | undefined } | undefined>;
 }

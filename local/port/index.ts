@@ -5,6 +5,7 @@ import { isWrite, startApiServer, type ApiState, type Credentials, type Integrat
 import { Catalog, type Blueprint, type Entity } from './catalog';
 import { IngestFaults, startIngestServer, type ReceivedRequest } from './ingest';
 import { Processor, type ProcessedRequest } from './processing';
+import { verifySignature } from './signature';
 import { Webhooks, type Webhook, type WebhookDefinition } from './webhooks';
 
 /**
@@ -75,9 +76,11 @@ export async function startPortStub(opts: PortStubOptions = {}): Promise<PortStu
   const ingest = await startIngestServer({
     faults,
     received,
-    accept(key, body) {
+    accept(key, body, headers, _bytes, raw) {
       const hook = webhooks.byKey(key);
       if (!hook) return { status: 404, error: 'not_found', message: 'Webhook not found' };
+      const signed = verifySignature(hook.security, raw, headers);
+      if (!signed.ok) return { status: 401, error: 'invalid_signature', message: signed.message };
       if (body === undefined) return { status: 400, error: 'invalid_json', message: 'The body must be JSON' };
       processor.enqueue(structuredClone(hook), body, {});
       return { status: 202 };

@@ -96,13 +96,13 @@ export interface IngestServer {
   stop(): Promise<void>;
 }
 
-export type Acceptance = { status: 202 } | { status: 404 | 413 | 400; error: string; message: string };
+export type Acceptance = { status: 202 } | { status: 401 | 404 | 413 | 400; error: string; message: string };
 
 export async function startIngestServer(opts: {
   faults: IngestFaults;
   received: ReceivedRequest[];
-  /** Decides the answer for a well-formed request and queues its processing. */
-  accept(key: string, body: unknown, headers: Record<string, string>, bytes: number): Acceptance;
+  /** Decides the answer for a well-formed request and queues its processing; `raw` = the body bytes as sent. */
+  accept(key: string, body: unknown, headers: Record<string, string>, bytes: number, raw: Buffer): Acceptance;
 }): Promise<IngestServer> {
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -131,7 +131,7 @@ export async function startIngestServer(opts: {
           ? { status: 404, error: 'not_found', message: `${req.method} is not supported on the ingest host` }
           : bytes > MAX_INGEST_BYTES
             ? { status: 413, error: 'payload_too_large', message: `Request body is too large (limit is ${MAX_INGEST_BYTES} bytes)` }
-            : opts.accept(key, body, headers, bytes);
+            : opts.accept(key, body, headers, bytes, Buffer.from(raw));
       record.status = answer.status;
       sendJson(res, answer.status, answer.status === 202 ? { ok: true } : { ok: false, error: answer.error, message: answer.message });
     })().catch((err: unknown) => {

@@ -8,7 +8,7 @@ import { parseFilters } from './filter';
 import { latestMoveTask, startMoveTask, UNSUPPORTED, waitForMoveTask } from './move-task';
 import { depth, peekLetters, PEEK_DEFAULTS, type ReceiveOptions, type Sqs } from './peek';
 import { parseQueueLocation, pickOutput, resolveQueue, stackName, stackOutputs, STACK_OUTPUTS, type Queue, type QueueRef } from './queues';
-import { replayByCopy, REPLAY_DEFAULTS } from './replay';
+import { DEFAULT_REPLAY_RATE, replayByCopy, REPLAY_DEFAULTS } from './replay';
 import { letterJson, letterRows } from './table';
 
 /** `npm run dlq -- list|replay`: see docs/operations.md for options, filter syntax and exit codes. */
@@ -35,6 +35,7 @@ interface ReplayOptions extends CommonOptions {
   dryRun?: boolean;
   copy?: boolean;
   wait: boolean;
+  rate: number;
 }
 
 const SCRIPT = 'dlq';
@@ -79,6 +80,7 @@ export function dlqProgram(io: Io, deps: DlqDeps = {}): Command {
       { command: 'npm run dlq -- replay --stage prod --dry-run', does: 'what would move; changes nothing' },
       { command: "npm run dlq -- replay --stage prod --filter 'reason~413'", does: 'only the messages Port refused as too large' },
       { command: 'npm run dlq -- replay --stage prod', does: 'everything (an SQS move task where available)' },
+      { command: 'npm run dlq -- replay --stage prod --rate 2', does: 'at most 2 messages per second, to spare Port\'s rate limit' },
     ],
   });
   onRun<ReplayOptions>(
@@ -86,7 +88,8 @@ export function dlqProgram(io: Io, deps: DlqDeps = {}): Command {
       .addOption(new Option('--limit <n>', 'move at most n messages').argParser(parse.positiveInt))
       .option('--dry-run', 'print what would move; change nothing')
       .option('--copy', 'replay by receive → send → delete even when SQS could move the messages itself')
-      .option('--no-wait', 'with a native move task: start it and return'),
+      .option('--no-wait', 'with a native move task: start it and return')
+      .addOption(new Option('--rate <n>', 'messages per second at most (a native move task: up to 500)').argParser(parse.positiveInt).default(DEFAULT_REPLAY_RATE)),
     (opts) => replay(opts, io, deps).catch(rethrowWithRegionHint),
   );
   return program;
@@ -194,6 +197,8 @@ async function replay(opts: ReplayOptions, io: Io, deps: DlqDeps): Promise<numbe
       dryRun: opts.dryRun === true,
       now: (deps.now ?? (() => new Date()))(),
       receive: deps.replay ?? REPLAY_DEFAULTS,
+      ratePerSecond: opts.rate,
+      sleep: deps.sleep,
     });
     if (opts.json) {
       io.out(JSON.stringify({
@@ -239,7 +244,7 @@ async function replayByMoveTask(
     // Another run holds the queue: the conflict row of the exit-code table.
     return { code: EXIT.partial, json: { ...running, status: 'ALREADY_RUNNING' } };
   }
-  const handle = await startMoveTask(s.sqs, s.dlq.arn, events.arn);
+  const handle = await startMoveTask(s.sqs, s.dlq.arn, events.arn, opts.rate);
   if (handle === UNSUPPORTED) return undefined;
   say(`Started SQS move task ${s.dlq.name} → ${events.name} (messages keep their attributes).`);
   if (!opts.wait) return { code: EXIT.ok, json: { status: 'RUNNING', taskHandle: handle } };

@@ -44,9 +44,11 @@ export async function latestMoveTask(sqs: Sqs, dlqArn: string): Promise<MoveTask
   }
 }
 
-export async function startMoveTask(sqs: Sqs, dlqArn: string, eventsQueueArn: string): Promise<string | typeof UNSUPPORTED> {
+/** `ratePerSecond`: SQS paces the move itself (MaxNumberOfMessagesPerSecond, at most 500). */
+export async function startMoveTask(sqs: Sqs, dlqArn: string, eventsQueueArn: string, ratePerSecond?: number): Promise<string | typeof UNSUPPORTED> {
   try {
-    const out = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: eventsQueueArn }));
+    const MaxNumberOfMessagesPerSecond = ratePerSecond === undefined ? undefined : Math.min(500, ratePerSecond);
+    const out = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: eventsQueueArn, MaxNumberOfMessagesPerSecond }));
     return out.TaskHandle ?? '';
   } catch (err) {
     if (isUnsupported(err)) return UNSUPPORTED;

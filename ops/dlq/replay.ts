@@ -16,6 +16,10 @@ export interface CopyOptions {
   dryRun: boolean;
   now: Date;
   receive: ReceiveOptions;
+  /** Replay pace in messages per second (a burst of replays would hit Port's rate limit). */
+  ratePerSecond: number;
+  sleep?: (ms: number) => Promise<void>;
+  clock?: () => number;
   onMoved?: (letter: Letter) => void;
 }
 
@@ -29,6 +33,23 @@ export interface CopyReport {
 }
 
 export const REPLAY_DEFAULTS: ReceiveOptions = { holdSeconds: 120, waitSeconds: 1 };
+/** A few forwarder batches per second: far below Port's per-organisation rate limit. */
+export const DEFAULT_REPLAY_RATE = 10;
+
+/**
+ * Keeps an average of at most `ratePerSecond` messages: before sending n more, waits until the
+ * messages sent so far fit the rate since the start.
+ */
+export function pacer(ratePerSecond: number, sleep: (ms: number) => Promise<void>, clock: () => number = Date.now) {
+  const start = clock();
+  let sent = 0;
+  return async (n: number): Promise<void> => {
+    const due = start + (sent / ratePerSecond) * 1000;
+    const wait = due - clock();
+    if (wait > 0) await sleep(wait);
+    sent += n;
+  };
+}
 
 /** Sent to the events queue but not deleted from the DLQ: they will reappear there. */
 export class PartialReplayError extends AppError {}
@@ -37,6 +58,7 @@ export async function replayByCopy(sqs: Sqs, dlqUrl: string, eventsQueueUrl: str
   const report: CopyReport = { matched: [], moved: [], failed: [], skipped: 0 };
   const held: Message[] = [];
   const seen = new Set<string>();
+  const pace = pacer(opts.ratePerSecond, opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))), opts.clock);
   try {
     while (report.matched.length < opts.limit) {
       const batch = await receive(sqs, dlqUrl, 10, opts.receive);
@@ -58,6 +80,7 @@ export async function replayByCopy(sqs: Sqs, dlqUrl: string, eventsQueueUrl: str
         }
         held.push(message);
       }
+      if (chosen.length > 0) await pace(chosen.length);
       if (chosen.length > 0) await moveBatch(sqs, dlqUrl, eventsQueueUrl, chosen, report, held, opts.onMoved);
     }
   } finally {

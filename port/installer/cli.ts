@@ -18,6 +18,8 @@ interface InstallCliOptions {
   eventSources: string[];
   stage: string;
   awsRegion?: string;
+  webhookUrlParam?: string;
+  webhookSecretParam?: string;
   portOnly: boolean;
   dryRun: boolean;
 }
@@ -28,11 +30,12 @@ export function installProgram(io: Io, deploy?: Deploy): Command {
   const allSources = Object.keys(loadSources());
   const program = createProgram({
     script: 'port:install',
-    description: 'Set up Port (blueprints, webhook + mappings) and deploy the AWS forwarder. Re-running writes nothing when Port already matches.',
+    description: 'Set up Port (blueprints, signed webhook + mappings), store the ingest URL and signing secret as SSM SecureStrings, and deploy the AWS forwarder. Re-running writes nothing when Port already matches.',
     examples: [
       { command: 'npm run port:install -- --dry-run', does: 'print the plan; send nothing (no credentials needed)' },
       { command: 'npm run port:install -- --env-file .env --port-only', does: 'set up Port, print the sls deploy command' },
       { command: 'npm run port:install -- --event-sources aws.ec2,aws.s3 --stage prod --aws-region eu-west-1', does: 'Port, then sls deploy' },
+      { command: 'npm run port:install -- --stage prod --webhook-url-param /team/port/url --webhook-secret-param /team/port/secret', does: 'store the ingest URL and signing secret under these SSM names' },
     ],
   }, io)
     .option('--env-file <path>', 'fill PORT_CLIENT_ID / PORT_CLIENT_SECRET from this file when the environment does not set them')
@@ -42,6 +45,8 @@ export function installProgram(io: Io, deploy?: Deploy): Command {
     .addOption(new Option('--event-sources <list>', 'comma-separated AWS sources').argParser(parse.list).default(allSources, allSources.join(',')))
     .option('--stage <stage>', 'Serverless stage', 'dev')
     .option('--aws-region <region>', 'AWS region for sls deploy (default: serverless.yml)')
+    .addOption(new Option('--webhook-url-param <name>', 'SSM SecureString for the ingest URL (default /halo-jira-port/<stage>/port-webhook-url)').argParser(parse.ssmParameter))
+    .addOption(new Option('--webhook-secret-param <name>', 'SSM SecureString for the signing secret (default /halo-jira-port/<stage>/port-webhook-secret)').argParser(parse.ssmParameter))
     .option('--port-only', 'set up Port, then print the sls deploy command instead of running it', false)
     .option('--dry-run', 'send nothing; print the plan', false);
   return onRun<InstallCliOptions>(program, (opts) => run(opts, io, deploy).catch(rethrowAsExitKind));
@@ -68,6 +73,8 @@ async function run(o: InstallCliOptions, io: Io, deploy: Deploy): Promise<number
     eventSources: o.eventSources,
     stage: o.stage,
     awsRegion: o.awsRegion,
+    webhookUrlParam: o.webhookUrlParam,
+    webhookSecretParam: o.webhookSecretParam,
     portOnly: o.portOnly,
     dryRun: o.dryRun,
     out: io.out,

@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { UsageError } from '../../shared/cli';
 import { redactSecretUrl } from '../../shared/redact';
+import { webhookSecurity } from '../../shared/webhook-signature';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
-import { decide, deployCommand, ingestUrlOf, parseWebhookRef, type Action } from './plan';
+import { decide, defaultParameterNames, deployCommand, ingestUrlOf, parseWebhookRef, type Action } from './plan';
+import { SsmSecretStore, type SecretStore } from './ssm';
 
 /**
  * One installer run: token → blueprints → webhook (with the generated mappings) → integration
@@ -24,6 +27,11 @@ export interface InstallOptions {
   out: (line: string) => void;
   /** Runs the deploy; default spawns `npx sls deploy` in the project root. */
   deploy?: (cmd: ReturnType<typeof deployCommand>) => number;
+  /** SSM SecureString names for the ingest URL and the signing secret (default /halo-jira-port/<stage>/…). */
+  webhookUrlParam?: string;
+  webhookSecretParam?: string;
+  /** Where those parameters live; default SSM in --aws-region (or the AWS default chain). */
+  secrets?: SecretStore;
 }
 
 export interface InstallResult {
@@ -36,15 +44,19 @@ export interface InstallResult {
 export const WEBHOOK_TITLE = 'AWS events (halo-jira-port)';
 const VERSION = '0.1.0';
 
-export function desiredWebhook(identifier: string, sources: string[]): Json {
+/** A webhook signing secret: 256 random bits, URL-safe. */
+export const newWebhookSecret = (): string => randomBytes(32).toString('base64url');
+
+export function desiredWebhook(identifier: string, sources: string[], secret: string): Json {
   return {
     identifier,
     title: WEBHOOK_TITLE,
     description: `EventBridge events from ${sources.join(', ')} forwarded by portForwarder`,
     icon: 'AWS',
     enabled: true,
-    // The forwarder's batch id is deterministic, so Port drops a redelivered batch.
-    security: { requestIdentifierPath: '.body.id' },
+    // Port verifies the forwarder's HMAC signature header; the batch id is deterministic, so Port
+    // drops a redelivered batch (requestIdentifierPath).
+    security: webhookSecurity(secret, '.body.id'),
     mappings: buildWebhookMappings(sources),
   };
 }
@@ -62,15 +74,17 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
   const ref = parseWebhookRef(opts.webhook);
   const blueprints = loadBlueprints();
   const result: InstallResult = { actions: {} };
+  const defaults = defaultParameterNames(opts.stage);
+  const params = { webhookUrl: opts.webhookUrlParam ?? defaults.webhookUrl, webhookSecret: opts.webhookSecretParam ?? defaults.webhookSecret };
   const step = (n: number, text: string): void => out(`[${n}/5] ${text}`);
 
   if (opts.dryRun) {
     out('Dry run: no request is sent to Port or AWS. Plan:');
     step(1, `token from ${opts.portBaseUrl}/v1/auth/access_token`);
     step(2, `blueprints (create or update, in this order): ${blueprints.map((b) => b.identifier).join(', ')}`);
-    step(3, `webhook ${ref.kind === 'identifier' ? `"${ref.identifier}"` : redactSecretUrl(ref.url)}: create or update with ${buildWebhookMappings(opts.eventSources).length} mappings for ${opts.eventSources.join(', ')}`);
+    step(3, `webhook ${ref.kind === 'identifier' ? `"${ref.identifier}"` : redactSecretUrl(ref.url)}: create or update with ${buildWebhookMappings(opts.eventSources).length} mappings for ${opts.eventSources.join(', ')}, signed requests; ingest URL and signing secret stored as SSM SecureString ${params.webhookUrl}, ${params.webhookSecret}`);
     step(4, opts.integrationId ? `integration record "${opts.integrationId}": update if it exists` : 'integration record: skipped (no --integration-id)');
-    const cmd = deployCommand('<webhook url from step 3>', opts.eventSources, opts.stage, opts.awsRegion);
+    const cmd = deployCommand(params, opts.eventSources, opts.stage, opts.awsRegion);
     step(5, opts.portOnly ? `print: ${cmd.line}` : `run: ${cmd.line}`);
     return { ...result, deployCommand: cmd.line };
   }
@@ -98,13 +112,20 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     if (!hit || typeof hit.identifier !== 'string') throw new UsageError(`--webhook ${redactSecretUrl(ref.url)}: no webhook with that key in this Port organization (check --port-base-url, or pass the webhook identifier)`);
     identifier = hit.identifier;
   } else identifier = ref.identifier;
-  const desired = desiredWebhook(identifier, opts.eventSources);
+  const store = opts.secrets ?? new SsmSecretStore(opts.awsRegion);
+  // Re-runs keep the stored secret: Port and the deployed forwarder stay in agreement.
+  const secret = (await store.get(params.webhookSecret)) ?? newWebhookSecret();
+  const desired = desiredWebhook(identifier, opts.eventSources, secret);
   const current = await api.getWebhook(identifier);
   const action = decide(desired, current, 'webhook');
   const hook = action === 'create' ? await api.createWebhook(desired) : action === 'update' ? await api.updateWebhook(identifier, stripIdentifier(desired)) : (current as Json);
   result.actions[`webhook:${identifier}`] = action;
   result.webhookUrl = ingestUrlOf(hook, opts.portBaseUrl);
-  out(`      ${identifier}: ${action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'} (${(desired.mappings as unknown[]).length} mappings) → ${redactSecretUrl(result.webhookUrl)}`);
+  out(`      ${identifier}: ${action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'} (${(desired.mappings as unknown[]).length} mappings, signed requests) → ${redactSecretUrl(result.webhookUrl)}`);
+  await store.putSecure(params.webhookUrl, result.webhookUrl, `Port ingest URL of webhook ${identifier} (halo-jira-port ${opts.stage})`);
+  await store.putSecure(params.webhookSecret, secret, `Signing secret of Port webhook ${identifier} (halo-jira-port ${opts.stage})`);
+  if (store instanceof SsmSecretStore) store.close();
+  out(`      stored as SSM SecureString: ${params.webhookUrl}, ${params.webhookSecret}`);
 
   step(4, 'integration record');
   if (!opts.integrationId) {
@@ -123,14 +144,14 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     }
   }
 
-  const cmd = deployCommand(result.webhookUrl, opts.eventSources, opts.stage, opts.awsRegion);
+  const cmd = deployCommand(params, opts.eventSources, opts.stage, opts.awsRegion);
   result.deployCommand = cmd.line;
   if (opts.portOnly) {
-    step(5, 'AWS side not deployed (--port-only). Run this (it contains the webhook key: keep it out of logs):');
+    step(5, 'AWS side not deployed (--port-only). Run this (it names the SSM parameters, never their values):');
     out(cmd.line);
     return result;
   }
-  step(5, `sls deploy --stage ${opts.stage} (PORT_WEBHOOK_URL=${redactSecretUrl(result.webhookUrl)})`);
+  step(5, `sls deploy --stage ${opts.stage} (PORT_WEBHOOK_URL_SSM_PARAM=${params.webhookUrl})`);
   result.deployExitCode = (opts.deploy ?? defaultDeploy)(cmd);
   if (result.deployExitCode !== 0) throw new DeployError(result.deployExitCode);
   return result;

@@ -78,8 +78,14 @@ export interface DeployCommand {
   line: string;
 }
 
-export function deployCommand(webhookUrl: string, sources: readonly string[], stage: string, region?: string): DeployCommand {
-  const env = { PORT_WEBHOOK_URL: webhookUrl, EVENT_SOURCES: sources.join(',') };
+/** The SSM SecureString parameters the installer writes (and the stack reads) unless others are given. */
+export function defaultParameterNames(stage: string): { webhookUrl: string; webhookSecret: string } {
+  return { webhookUrl: `/halo-jira-port/${stage}/port-webhook-url`, webhookSecret: `/halo-jira-port/${stage}/port-webhook-secret` };
+}
+
+/** The deploy names the parameters only: the command line carries no secret. */
+export function deployCommand(params: { webhookUrl: string; webhookSecret: string }, sources: readonly string[], stage: string, region?: string): DeployCommand {
+  const env = { PORT_WEBHOOK_URL_SSM_PARAM: params.webhookUrl, PORT_WEBHOOK_SECRET_SSM_PARAM: params.webhookSecret, EVENT_SOURCES: sources.join(',') };
   const args = ['sls', 'deploy', '--stage', stage, ...(region ? ['--region', region] : [])];
   const line = [...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`), 'npx', ...args.map(shellQuote)].join(' ');
   return { env, args, line };

@@ -128,6 +128,11 @@ export const parse = {
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
     return Number(value);
   },
+  /** An SSM parameter named by its full path: `/halo-jira-port/prod/port-webhook-url`. */
+  ssmParameter(value: string): string {
+    if (!/^\/[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/.test(value)) throw new InvalidArgumentError('expected an SSM parameter name with its path, e.g. /halo-jira-port/prod/port-webhook-url');
+    return value;
+  },
   /** `a,b , c` → ['a', 'b', 'c'] */
   list(value: string): string[] {
     return value.split(',').map((s) => s.trim()).filter(Boolean);

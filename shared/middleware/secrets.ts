@@ -27,6 +27,11 @@ export class Secrets<K extends string> {
     return value;
   }
 
+  /** An optional secret's value, or undefined when it has no source. */
+  find(name: K): string | undefined {
+    return this.values.get(name);
+  }
+
   sameAs(other: Secrets<K>): boolean {
     return this.values.size === other.values.size && [...this.values].every(([name, value]) => other.values.get(name) === value);
   }

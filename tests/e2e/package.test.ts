@@ -45,10 +45,10 @@ const NO_AWS = {
   HOME: work, // no ~/.aws either
 };
 
-async function packageDev(name: string, env: Record<string, string | undefined> = {}) {
+async function packageDev(name: string, env: Record<string, string | undefined> = {}, stage = 'dev') {
   const out = path.join(work, name);
   const netLog = path.join(work, `${name}.network.log`);
-  const run = await sls(['package', '--stage', 'dev', '--package', out], {
+  const run = await sls(['package', '--stage', stage, '--package', out], {
     ...NO_AWS,
     NODE_OPTIONS: `--require ${path.join(__dirname, 'portForwarder', 'no-network.js')}`,
     NO_NETWORK_LOG: netLog,
@@ -82,7 +82,7 @@ describe('sls package --stage dev', () => {
     expect(lint.status).toBe(0);
   });
 
-  it('encrypts and keeps events long enough; visibility ≥ 6 × the function timeout; 14-day DLQ via redrive (maxReceiveCount 5)', () => {
+  it('encrypts and keeps events long enough; visibility ≥ 6 × the function timeout; 14-day DLQ; redrive only as a backstop (maxReceiveCount 30)', () => {
     const q = t.Resources.EventsQueue!.Properties;
     const dlq = t.Resources.DeadLetterQueue!.Properties;
     const fn = t.Resources.PortForwarderLambdaFunction!.Properties;
@@ -91,7 +91,7 @@ describe('sls package --stage dev', () => {
     expect(q.MessageRetentionPeriod).toBeGreaterThanOrEqual(4 * 86400);
     expect(q.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
     expect(dlq.MessageRetentionPeriod).toBe(14 * 86400);
-    expect(q.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+    expect(q.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 30 });
   });
 
   it('lets only EventBridge, on behalf of the rule, send to the queue and the DLQ', () => {
@@ -257,3 +257,106 @@ describe('sls package with overrides from the environment', () => {
     expect(run.stdout + run.stderr).toMatch(/unknown source\(s\) "aws\.nope"; known in port\/sources\.json: aws\.ec2, aws\.s3/);
   });
 });
+
+describe('sls package --stage prod with SSM parameter names (issue 12 bar)', () => {
+  const PARAMS = {
+    PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/prod/port-webhook-url',
+    PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/prod/port-webhook-secret',
+    HALO_API_KEY_SSM_PARAM: '/halo-jira-port/prod/halo-api-key',
+    HALO_API_SECRET_KEY_SSM_PARAM: '/halo-jira-port/prod/halo-api-secret-key',
+    JIRA_API_USER_SSM_PARAM: '/halo-jira-port/prod/jira-api-user',
+    JIRA_API_TOKEN_SSM_PARAM: '/halo-jira-port/prod/jira-api-token',
+  };
+  let dir: string;
+  let t: Template;
+  let text: string;
+  const ofType = (type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+
+  beforeAll(async () => {
+    // Fake credentials: packaging makes no AWS call (checks of the parameters run on deploy only).
+    const { run, out, attempts } = await packageDev('prod', { ...PARAMS, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }, 'prod');
+    if (run.code !== 0) throw new Error(`sls package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
+    expect(attempts).toEqual([]);
+    dir = out;
+    text = fs.readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8');
+    t = JSON.parse(text) as Template;
+  });
+
+  it('passes cfn-lint with no errors', () => {
+    const lint = spawnSync('cfn-lint', [path.join(dir, 'cloudformation-template-update-stack.json')], { encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+  });
+
+  it('wires every alarm to the one SNS topic the stack creates', () => {
+    expect(ofType('AWS::SNS::Topic').map(([id]) => id)).toEqual(['AlarmTopic']);
+    const alarms = Object.fromEntries(ofType('AWS::CloudWatch::Alarm').map(([id, r]) => [id, r.Properties]));
+    const metric = (id: string) => [alarms[id]?.Namespace, alarms[id]?.MetricName, JSON.stringify(alarms[id]?.Dimensions)];
+    expect(metric('DeadLetterQueueNotEmptyAlarm')).toEqual(['AWS/SQS', 'ApproximateNumberOfMessagesVisible', JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }])]);
+    expect(metric('EventsQueueOldestMessageAlarm')).toEqual(['AWS/SQS', 'ApproximateAgeOfOldestMessage', JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['EventsQueue', 'QueueName'] } }])]);
+    const forwarderFn = JSON.stringify([{ Name: 'FunctionName', Value: { Ref: 'PortForwarderLambdaFunction' } }]);
+    expect(metric('PortForwarderErrorsAlarm')).toEqual(['AWS/Lambda', 'Errors', forwarderFn]);
+    expect(metric('PortForwarderThrottlesAlarm')).toEqual(['AWS/Lambda', 'Throttles', forwarderFn]);
+    const forwarderEmf = JSON.stringify([{ Name: 'service', Value: 'portForwarder' }]);
+    expect(metric('PortForwarderFailedRecordsAlarm')).toEqual(['HaloJiraPort', 'failed', forwarderEmf]);
+    expect(metric('PortForwarderDeadLetteredAlarm')).toEqual(['HaloJiraPort', 'deadLettered', forwarderEmf]);
+    expect(metric('PortAuthRejectedAlarm')).toEqual(['HaloJiraPort', 'portAuthRejected', forwarderEmf]);
+    expect(metric('JiraSyncErrorsAlarm')).toEqual(['AWS/Lambda', 'Errors', JSON.stringify([{ Name: 'FunctionName', Value: { Ref: 'JiraSyncLambdaFunction' } }])]);
+    const jiraEmf = JSON.stringify([{ Name: 'service', Value: 'jiraSync' }]);
+    expect(metric('JiraSyncRefusedAlarm')).toEqual(['HaloJiraPort', 'jiraSync.refused', jiraEmf]);
+    expect(metric('JiraSyncHeartbeatAlarm')).toEqual(['HaloJiraPort', 'jiraSync.heartbeat', jiraEmf]);
+    // rate(15 minutes): 3 periods of 15 min without a heartbeat; silence counts as failure.
+    expect(alarms.JiraSyncHeartbeatAlarm).toMatchObject({ Period: 900, EvaluationPeriods: 3, DatapointsToAlarm: 3, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    expect(metric('EventsRuleFailedInvocationsAlarm')).toEqual(['AWS/Events', 'FailedInvocations', JSON.stringify([{ Name: 'RuleName', Value: { Ref: 'EventsRule' } }])]);
+    expect(Object.keys(alarms)).toHaveLength(11);
+    for (const a of Object.values(alarms)) {
+      expect(a.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+      expect(a.OKActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    }
+  });
+
+  it('has one dashboard showing the figures behind the alarms', () => {
+    const dashboards = ofType('AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const dashboard = dashboards[0]![1];
+    const body = JSON.parse(dashboard!.Properties.DashboardBody['Fn::Sub']) as { widgets: Array<{ properties: { metrics: unknown[][] } }> };
+    const shown = new Set(body.widgets.flatMap((w) => w.properties.metrics.map((m) => m[1])));
+    for (const name of ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Errors', 'Throttles', 'failed', 'deadLettered', 'portAuthRejected', 'jiraSync.refused', 'jiraSync.heartbeat', 'FailedInvocations']) {
+      expect(shown).toContain(name);
+    }
+  });
+
+  it('back-pressure: MaximumConcurrency on the event source mapping; jiraSync is never retried asynchronously', () => {
+    const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]?.[1];
+    expect(mapping!.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 5 });
+    const invokeConfig = ofType('AWS::Lambda::EventInvokeConfig').find(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('JiraSyncLambdaFunction'));
+    expect(invokeConfig?.[1].Properties.MaximumRetryAttempts).toBe(0);
+  });
+
+  it('retains both queues on stack deletion and replacement', () => {
+    for (const id of ['EventsQueue', 'DeadLetterQueue']) {
+      expect(t.Resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
+  it('holds no webhook URL or credential value: only parameter names', () => {
+    const forwarder = t.Resources.PortForwarderLambdaFunction!.Properties.Environment.Variables;
+    const jira = t.Resources.JiraSyncLambdaFunction!.Properties.Environment.Variables;
+    expect(forwarder).toMatchObject({ PORT_WEBHOOK_URL: '', PORT_WEBHOOK_SECRET: '', PORT_WEBHOOK_URL_SSM_PARAM: PARAMS.PORT_WEBHOOK_URL_SSM_PARAM, PORT_WEBHOOK_SECRET_SSM_PARAM: PARAMS.PORT_WEBHOOK_SECRET_SSM_PARAM });
+    for (const name of ['HALO_API_KEY', 'HALO_API_SECRET_KEY', 'JIRA_API_USER', 'JIRA_API_TOKEN'] as const) {
+      expect(jira[name]).toBe('');
+      expect(jira[`${name}_SSM_PARAM`]).toBe(PARAMS[`${name}_SSM_PARAM`]);
+    }
+    expect(text).not.toMatch(/ingest\.(us\.)?port\.io|ingest\.getport\.io|https?:\/\/127\.0\.0\.1/);
+  });
+
+  it('refuses a plain webhook URL or credential outside the local stage', async () => {
+    for (const [name, value] of [['PORT_WEBHOOK_URL', 'https://ingest.port.io/SomeSecretKey0123'], ['JIRA_API_TOKEN', 'plain-token-value']] as const) {
+      const { run } = await packageDev(`prod-plain-${name}`, { ...PARAMS, [name]: value, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }, 'prod');
+      expect(run.code).not.toBe(0);
+      expect(run.stdout + run.stderr).toContain(`${name} holds a plain value`);
+      expect(run.stdout + run.stderr).not.toContain(value);
+    }
+  });
+});
+

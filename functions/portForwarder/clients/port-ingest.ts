@@ -1,20 +1,31 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RetryableError } from '../../../shared/errors';
 import { HttpClient } from '../../../shared/http/client';
 import type { Deadline, RetryPolicy } from '../../../shared/http/retry';
 import { redactSecretUrl } from '../../../shared/observability';
 import type { IngestRequest } from '../batching';
 import type { PortIngest } from '../forward';
+import { SIGNATURE, signatureOf } from '../../../shared/webhook-signature';
 
 /** Port's webhook ingest endpoint (`PORT_WEBHOOK_URL`, which embeds the webhook key). */
 export interface PortIngestOptions {
   webhookUrl: string;
+  /** When set, every request carries the HMAC of its body (webhook `security` in Port). */
+  signingSecret?: string;
   timeoutMs: number;
   maxSockets: number;
   policy?: RetryPolicy;
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
 
+/** The last failure of one request's attempts, seen through the client-wide onRetry hook. */
+interface Attempts {
+  lastReason?: string;
+}
+
 export class PortIngestClient implements PortIngest {
   private readonly http: HttpClient;
+  private readonly attempts = new AsyncLocalStorage<Attempts>();
 
   constructor(private readonly opts: PortIngestOptions) {
     this.http = new HttpClient({
@@ -23,18 +34,29 @@ export class PortIngestClient implements PortIngest {
       maxSockets: opts.maxSockets,
       policy: opts.policy,
       redact: redactSecretUrl,
-      onRetry: opts.onRetry,
+      onRetry: (info) => {
+        const current = this.attempts.getStore();
+        if (current) current.lastReason = info.reason;
+        opts.onRetry?.(info);
+      },
     });
   }
 
   async post(req: IngestRequest, deadline: Deadline): Promise<void> {
-    await this.http.request({
-      method: 'POST',
-      url: this.opts.webhookUrl,
-      // A Buffer is sent as is: the body is already the exact wire JSON.
-      data: Buffer.from(req.body),
-      headers: { 'content-type': 'application/json' },
-      deadline,
-    });
+    // A Buffer is sent as is: the body is already the exact wire JSON, and the signature covers these bytes.
+    const body = Buffer.from(req.body);
+    const signature: Record<string, string> = this.opts.signingSecret ? { [SIGNATURE.headerName]: signatureOf(body, this.opts.signingSecret) } : {};
+    const attempts: Attempts = {};
+    try {
+      await this.attempts.run(attempts, () =>
+        this.http.request({ method: 'POST', url: this.opts.webhookUrl, data: body, headers: { 'content-type': 'application/json', ...signature }, deadline }),
+      );
+    } catch (err) {
+      // When retries stop at the deadline, what Port last answered is the reason worth keeping (DLQ, logs).
+      if (err instanceof RetryableError && /^deadline reached/.test(err.message) && attempts.lastReason) {
+        throw new RetryableError(`${attempts.lastReason} (retries stopped at the invocation deadline)`, err.context, { cause: err });
+      }
+      throw err;
+    }
   }
 }

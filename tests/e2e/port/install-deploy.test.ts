@@ -3,13 +3,17 @@ import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteParameterCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startMoto, type Moto } from '../../../local/aws/moto';
 import { startPortStub, type PortStub } from '../../../local/port';
+import { sls } from '../portForwarder/sls';
 
 /**
  * The installer's full path as a user runs it: `npm run port:install` sets up Port (stand-in), then
- * deploys the AWS side with `sls deploy` — here into moto's CloudFormation. The deployed rule must
- * carry exactly the chosen sources and the function the webhook URL Port returned.
+ * deploys the AWS side with `sls deploy` — here into moto's CloudFormation. The ingest URL and the
+ * signing secret go to SSM SecureStrings; the deployed function names those parameters and holds
+ * no URL; the rule carries exactly the chosen sources. A deploy whose parameter is missing fails
+ * before CloudFormation runs.
  */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const STAGE = 'e2einstall';
@@ -40,7 +44,7 @@ describe('port:install → Port stand-in, then sls deploy into moto', () => {
     await Promise.all([moto?.stop(), port?.stop()]);
   });
 
-  it('deploys a stack whose rule and forwarder carry the chosen sources and the webhook URL', async () => {
+  it('deploys a stack whose rule carries the chosen sources and whose forwarder names the SSM parameters the installer wrote', async () => {
     const run = await runInstaller(['--port-base-url', port.apiUrl, '--stage', STAGE, '--aws-region', 'eu-west-1', '--event-sources', 'aws.ec2,aws.s3'], {
       ...moto.env,
       PORT_CLIENT_ID: port.credentials.clientId,
@@ -64,9 +68,22 @@ describe('port:install → Port stand-in, then sls deploy into moto', () => {
       expect.arrayContaining(['EventsQueue', 'DeadLetterQueue', 'EventsRule', 'PortForwarderLambdaFunction', 'JiraSyncLambdaFunction', 'PortForwarderRole', 'JiraSyncRole']),
     );
 
+    const ssm = new SSMClient(aws);
+    const url = (await ssm.send(new GetParameterCommand({ Name: `/halo-jira-port/${STAGE}/port-webhook-url`, WithDecryption: true }))).Parameter;
+    const secret = (await ssm.send(new GetParameterCommand({ Name: `/halo-jira-port/${STAGE}/port-webhook-secret`, WithDecryption: true }))).Parameter;
+    expect(url).toMatchObject({ Type: 'SecureString', Value: webhook!.url });
+    expect(secret).toMatchObject({ Type: 'SecureString', Value: webhook!.security.secret });
+
     const fn = await new LambdaClient(aws).send(new GetFunctionConfigurationCommand({ FunctionName: `halo-jira-port-${STAGE}-portForwarder` }));
     expect(fn.Runtime).toBe('nodejs22.x');
-    expect(fn.Environment?.Variables?.PORT_WEBHOOK_URL).toBe(webhook!.url);
+    expect(fn.Environment?.Variables).toMatchObject({
+      PORT_WEBHOOK_URL: '',
+      PORT_WEBHOOK_URL_SSM_PARAM: `/halo-jira-port/${STAGE}/port-webhook-url`,
+      PORT_WEBHOOK_SECRET: '',
+      PORT_WEBHOOK_SECRET_SSM_PARAM: `/halo-jira-port/${STAGE}/port-webhook-secret`,
+    });
+    expect(JSON.stringify(fn.Environment)).not.toContain(webhook!.webhookKey);
+    expect(JSON.stringify(fn.Environment)).not.toContain(webhook!.security.secret as string);
 
     const rule = await new EventBridgeClient(aws).send(new DescribeRuleCommand({ Name: `halo-jira-port-${STAGE}-aws-events` }));
     const sources = new Set<string>();
@@ -75,5 +92,21 @@ describe('port:install → Port stand-in, then sls deploy into moto', () => {
       return value;
     });
     expect([...sources].sort()).toEqual(['aws.ec2', 'aws.s3']);
+  });
+
+  it('a plain sls deploy whose webhook parameter does not exist fails before CloudFormation runs, naming the command that creates it', async () => {
+    const aws = { region: 'eu-west-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    await new SSMClient(aws).send(new DeleteParameterCommand({ Name: `/halo-jira-port/${STAGE}/port-webhook-url` }));
+    const run = await sls(['deploy', '--stage', STAGE, '--region', 'eu-west-1'], { ...moto.env });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(new RegExp(`SSM parameter /halo-jira-port/${STAGE}/port-webhook-url does not exist in eu-west-1\\. Create it first: npm run port:install -- --stage ${STAGE}`));
+    expect(run.stdout + run.stderr).not.toMatch(/Updating|UPDATE_IN_PROGRESS|Uploading/);
+  });
+
+  it('a deploy with a plain webhook URL outside the local stage is refused without echoing it', async () => {
+    const run = await sls(['deploy', '--stage', STAGE, '--region', 'eu-west-1'], { ...moto.env, PORT_WEBHOOK_URL: `${port.ingestBaseUrl}/PlainKeyInTheTemplate123` });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/PORT_WEBHOOK_URL holds a plain value/);
+    expect(run.stdout + run.stderr).not.toContain('PlainKeyInTheTemplate123');
   });
 });

@@ -4,11 +4,16 @@ import path from 'node:path';
 import { runInstall } from '../../../port/installer/cli';
 import { EXIT } from '../../../shared/cli';
 import { startPortStub, type PortStub } from '../../../local/port';
+import { startMoto, type Moto } from '../../../local/aws/moto';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SIGNATURE, signatureOf } from '../../../shared/webhook-signature';
 
 /**
- * End to end on the Port side: the installer sets up the stand-in, then wire-format bodies (as the
- * forwarder sends them) go to the ingest URL it printed; entities appear, change and disappear.
+ * End to end on the Port side: the installer sets up the stand-in (and stores the ingest URL and
+ * signing secret in moto's SSM), then wire-format bodies, signed as the forwarder signs them, go to
+ * that ingest URL; entities appear, change and disappear.
  */
+jest.setTimeout(60_000);
 const SAMPLES = path.resolve(__dirname, '../../../port/samples');
 const sample = (name: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(SAMPLES, `${name}.json`), 'utf8')) as Record<string, unknown>;
 
@@ -19,28 +24,46 @@ function wireBody(items: Array<Record<string, unknown>>, ids = items.map((i) => 
 
 describe('installer → Port stand-in → ingest of wire-format bodies', () => {
   let port: PortStub;
+  let moto: Moto;
   let ingestUrl: string;
+  let secret: string;
+  const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    port = await startPortStub();
+    [port, moto] = await Promise.all([startPortStub(), startMoto()]);
+    Object.assign(process.env, moto.env);
     const out: string[] = [];
     const code = await runInstall(['--port-base-url', port.apiUrl, '--port-only'], { env: { PORT_CLIENT_ID: port.credentials.clientId, PORT_CLIENT_SECRET: port.credentials.clientSecret }, out: (s) => out.push(s), err: () => undefined });
     expect(code).toBe(EXIT.ok);
-    ingestUrl = /PORT_WEBHOOK_URL=(\S+)/.exec(out.join('\n'))?.[1] ?? '';
+    const ssm = new SSMClient({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const read = async (name: string) => (await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value ?? '';
+    ingestUrl = await read(/PORT_WEBHOOK_URL_SSM_PARAM=(\S+)/.exec(out.join('\n'))?.[1] ?? '');
+    secret = await read(/PORT_WEBHOOK_SECRET_SSM_PARAM=(\S+)/.exec(out.join('\n'))?.[1] ?? '');
+    ssm.destroy();
   });
   afterAll(async () => {
-    await port.stop();
+    await Promise.all([port?.stop(), moto?.stop()]);
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
   });
 
   const send = async (body: unknown): Promise<number> => {
-    const res = await fetch(ingestUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = JSON.stringify(body);
+    const res = await fetch(ingestUrl, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE.headerName]: signatureOf(text, secret) }, body: text });
     await port.idle();
     return res.status;
   };
   const lastProcessed = () => port.processed[port.processed.length - 1];
 
-  it('printed the ingest URL of the webhook it created', () => {
+  it('stored the ingest URL of the webhook it created, and the secret Port verifies with', () => {
     expect(ingestUrl).toBe(port.webhook('aws_ingest')?.url);
+    expect(secret).toBe(port.webhook('aws_ingest')?.security.secret);
+  });
+
+  it('the Port stand-in refuses an unsigned request once the webhook has a secret', async () => {
+    const res = await fetch(ingestUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(wireBody([sample('aws.ec2/running')])) });
+    expect(res.status).toBe(401);
+    expect(port.received.at(-1)?.status).toBe(401);
   });
 
   it.each([

@@ -139,6 +139,20 @@ describeMoto('npm run dlq (against moto)', () => {
     expect(await counts(sqs, q.eventsUrl)).toEqual({ visible: 0, inFlight: 0 });
   });
 
+  test('replay --rate takes a whole number of messages per second; 0 is a usage error and moves nothing', async () => {
+    const bad = await run(['replay', ...stageArgs(), '--rate', '0']);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.err).toMatch(/--rate.*expected a whole number ≥ 1/);
+    expect(await counts(sqs, q.dlqUrl)).toEqual({ visible: 4, inFlight: 0 });
+    const slept: number[] = [];
+    const paced = await run(['replay', ...stageArgs(), '--copy', '--rate', '1'], { ...fast, sleep: async (ms) => void slept.push(ms) });
+    expect(paced.code).toBe(EXIT.ok);
+    expect(paced.out).toMatch(/Moved 4 message\(s\)/);
+    // 1 message/s: before each further batch it waits until the messages already sent fit the rate,
+    // never longer (4 messages: at most 3 s in all, whatever the batches).
+    expect(slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3000);
+  });
+
   test('replay --limit moves at most that many', async () => {
     const { code } = await run(['replay', ...stageArgs(), '--limit', '3']);
     expect(code).toBe(EXIT.ok);

@@ -1,13 +1,38 @@
 import { runInstall } from '../../../port/installer/cli';
 import { EXIT } from '../../../shared/cli';
 import { install } from '../../../port/installer/install';
+import { SIGNATURE, signatureOf } from '../../../shared/webhook-signature';
 import { startPortStub, type PortStub } from '../../../local/port';
+import { startMoto, type Moto } from '../../../local/aws/moto';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SecretStore } from '../../../port/installer/ssm';
 
-/** The installer CLI against the Port stand-in (API validated against Port's contract subset, local/contracts/port.subset.json). */
+/**
+ * The installer CLI against the Port stand-in (API validated against Port's contract subset,
+ * local/contracts/port.subset.json) and moto's SSM.
+ */
+jest.setTimeout(60_000);
 
 describe('port:install against the Port stand-in', () => {
   let port: PortStub;
   let env: NodeJS.ProcessEnv;
+  let moto: Moto;
+  let ssm: SSMClient;
+  const savedEnv = { ...process.env };
+  const stored = async (name: string) => (await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    // The installer's SSM client uses the standard AWS chain: point it at moto.
+    Object.assign(process.env, moto.env);
+    ssm = new SSMClient({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  });
+  afterAll(async () => {
+    ssm?.destroy();
+    await moto?.stop();
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+  });
   const run = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
@@ -31,7 +56,14 @@ describe('port:install against the Port stand-in', () => {
     expect(port.blueprint('ec2Instance')).toBeDefined();
     const hook = port.webhook('aws_ingest');
     expect(hook?.mappings.length).toBeGreaterThan(5);
-    expect(hook?.security.requestIdentifierPath).toBe('.body.id');
+    expect(hook?.security).toMatchObject({ requestIdentifierPath: '.body.id', signatureHeaderName: 'X-Hub-Signature-256', signatureAlgorithm: 'sha256', signaturePrefix: 'sha256=' });
+    // The signing secret and the ingest URL are SSM SecureStrings; Port verifies with the same secret.
+    const secret = await stored('/halo-jira-port/dev/port-webhook-secret');
+    expect(secret?.Type).toBe('SecureString');
+    expect(secret?.Value).toBe(hook?.security.secret);
+    expect((secret?.Value ?? '').length).toBeGreaterThanOrEqual(40);
+    expect(await stored('/halo-jira-port/dev/port-webhook-url')).toMatchObject({ Type: 'SecureString', Value: hook?.url });
+    expect(first.out).not.toContain(secret?.Value);
     const writesAfterFirst = port.writes();
     expect(writesAfterFirst).toBe(11); // 10 blueprints + 1 webhook
 
@@ -60,15 +92,28 @@ describe('port:install against the Port stand-in', () => {
     expect(port.received).toHaveLength(0);
   });
 
-  it('--port-only prints a deploy command whose URL is the ingest URL Port returned, and that URL accepts events', async () => {
-    const res = await run('--port-only', '--event-sources', 'aws.ec2', '--stage', 'prod', '--aws-region', 'eu-west-1');
+  it('--webhook-url-param / --webhook-secret-param take an SSM parameter path; anything else is a usage error, nothing sent', async () => {
+    const plan = await run('--dry-run', '--stage', 'prod', '--webhook-url-param', '/team/port/url', '--webhook-secret-param', '/team/port/secret');
+    expect(plan.code).toBe(EXIT.ok);
+    expect(plan.out).toContain('PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/team/port/secret');
+    const bad = await run('--dry-run', '--webhook-url-param', 'port-webhook-url');
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.err).toMatch(/--webhook-url-param.*expected an SSM parameter name with its path/);
+    expect(port.requests.entries).toHaveLength(0);
+  });
+
+  it('--port-only prints a deploy command naming the SSM parameters only; the stored URL accepts signed events', async () => {
+    const res = await run('--port-only', '--event-sources', 'aws.ec2', '--stage', 'prod', '--aws-region', 'eu-west-1', '--webhook-url-param', '/team/port/url');
     const hook = port.webhook('aws_ingest');
     const line = res.out.split('\n').find((l) => l.includes('sls deploy')) ?? '';
-    expect(line).toBe(`PORT_WEBHOOK_URL=${hook?.url} EVENT_SOURCES=aws.ec2 npx sls deploy --stage prod --region eu-west-1`);
-    // Everywhere else the key is masked.
-    expect(res.out.split('\n').filter((l) => l !== line).join('\n')).not.toContain(hook?.webhookKey);
-    const sent = await fetch(hook?.url ?? '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'x', items: [] }) });
-    expect(sent.status).toBe(202);
+    expect(line).toBe('PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret EVENT_SOURCES=aws.ec2 npx sls deploy --stage prod --region eu-west-1');
+    expect(res.out).not.toContain(hook?.webhookKey);
+    const url = (await stored('/team/port/url'))?.Value ?? '';
+    const secret = (await stored('/halo-jira-port/prod/port-webhook-secret'))?.Value ?? '';
+    const body = JSON.stringify({ id: 'x', items: [] });
+    const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await post({ [SIGNATURE.headerName]: signatureOf(body, secret) })).status).toBe(202);
+    expect((await post({})).status).toBe(401);
   });
 
   it('resolves each --webhook form: identifier, full ingest URL, partial …/webhooks/<id> URL', async () => {
@@ -137,15 +182,25 @@ describe('port:install against the Port stand-in', () => {
     expect(missing.out).toMatch(/"nope" not found: skipped/);
   });
 
-  it('without --port-only runs sls deploy with PORT_WEBHOOK_URL and EVENT_SOURCES in its environment', async () => {
+  it('without --port-only runs sls deploy naming the SSM parameters it wrote; a re-run keeps the secret', async () => {
     const calls: Array<{ env: Record<string, string>; args: string[] }> = [];
     const lines: string[] = [];
-    const result = await install({
+    const kept = new Map<string, string>();
+    const secrets: SecretStore = { get: async (n) => kept.get(n), putSecure: async (n, v) => void kept.set(n, v) };
+    const once = () => install({
       clientId: port.credentials.clientId, clientSecret: port.credentials.clientSecret, portBaseUrl: port.apiUrl,
-      eventSources: ['aws.ec2', 'aws.s3'], stage: 'dev', portOnly: false, dryRun: false, out: (l) => lines.push(l),
+      eventSources: ['aws.ec2', 'aws.s3'], stage: 'dev', portOnly: false, dryRun: false, out: (l) => lines.push(l), secrets,
       deploy: (cmd) => (calls.push({ env: cmd.env, args: cmd.args }), 0),
     });
-    expect(calls).toEqual([{ env: { PORT_WEBHOOK_URL: port.webhook('aws_ingest')?.url, EVENT_SOURCES: 'aws.ec2,aws.s3' }, args: ['sls', 'deploy', '--stage', 'dev'] }]);
+    const result = await once();
+    const env = { PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/dev/port-webhook-url', PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/dev/port-webhook-secret', EVENT_SOURCES: 'aws.ec2,aws.s3' };
+    expect(calls).toEqual([{ env, args: ['sls', 'deploy', '--stage', 'dev'] }]);
+    expect(kept.get('/halo-jira-port/dev/port-webhook-url')).toBe(port.webhook('aws_ingest')?.url);
+    const secret = kept.get('/halo-jira-port/dev/port-webhook-secret');
+    expect(port.webhook('aws_ingest')?.security.secret).toBe(secret);
+    await once();
+    expect(kept.get('/halo-jira-port/dev/port-webhook-secret')).toBe(secret);
+    expect(lines.join('\n')).not.toContain(secret);
     expect(result.deployExitCode).toBe(0);
     expect(lines.join('\n')).not.toContain(port.webhook('aws_ingest')?.webhookKey);
   });

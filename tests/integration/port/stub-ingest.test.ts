@@ -2,6 +2,7 @@ import axios from 'axios';
 import http from 'node:http';
 import { startPortStub, type PortStub } from '../../../local/port';
 import type { WebhookMapping } from '../../../port/mappings/evaluate';
+import { SIGNATURE, signatureOf, webhookSecurity } from '../../../shared/webhook-signature';
 
 const bp = {
   identifier: 'thing',
@@ -118,5 +119,38 @@ describe('Port stand-in: ingest host', () => {
     await local.stop();
     expect(await pending).toMatch(/ECONNRESET|socket hang up|error/);
     expect(local.received.map((r) => r.fault ?? r.status)).toEqual(['hang', 202]);
+  });
+  describe('signed requests (webhook security with a secret)', () => {
+    const secret = 'stand-in-signing-secret-0123456789';
+    let signedUrl: string;
+    beforeEach(() => {
+      signedUrl = port.createWebhook({ identifier: `signed${Math.random().toString(36).slice(2, 8)}`, mappings, security: webhookSecurity(secret) }).url;
+    });
+    const text = JSON.stringify({ id: 's1', items: [{ kind: 'thing', id: 't9', state: 'up' }] });
+
+    it('accepts a request signed over its exact body bytes and processes it', async () => {
+      const res = await post(signedUrl, text, { 'content-type': 'application/json', [SIGNATURE.headerName]: signatureOf(text, secret) });
+      expect(res.status).toBe(202);
+      await port.idle();
+      expect(port.entity('thing', 't9')).toBeDefined();
+    });
+
+    it.each([
+      ['unsigned', {}],
+      ['signed with another secret', { [SIGNATURE.headerName]: signatureOf(text, 'not-the-webhook-secret-000') }],
+      ['signed over other bytes', { [SIGNATURE.headerName]: signatureOf(`${text} `, secret) }],
+      ['signed without the prefix', { [SIGNATURE.headerName]: signatureOf(text, secret).slice(SIGNATURE.prefix.length) }],
+    ])('refuses a request %s with 401 and processes nothing', async (_how, headers: Record<string, string>) => {
+      const res = await post(signedUrl, text, { 'content-type': 'application/json', ...headers });
+      expect(res.status).toBe(401);
+      expect(res.data).toMatchObject({ ok: false, error: 'invalid_signature' });
+      await port.idle();
+      expect(port.entity('thing', 't9')).toBeUndefined();
+      expect(port.received.at(-1)?.status).toBe(401);
+    });
+
+    it('still accepts unsigned requests on a webhook without a secret', async () => {
+      expect((await post(url, text, { 'content-type': 'application/json' })).status).toBe(202);
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { PortStub } from '../../../local/port';
 import { startWorld, type World } from '../../../local/world';
 import { ec2Event, sqsRecord } from '../../unit/portForwarder/factories';
-import { coldStart, createQueues, lambdaContext, pollUntilEmpty, queueDepth, receiveAll, sqsClient } from './harness';
+import { coldStart, createQueues, lambdaContext, pollUntilEmpty, queueDepth, receiveAll, sqsClient, toRecord } from './harness';
 
 /** The real handler against the Port ingest stand-in and moto's SQS (DLQ, redrive). */
 jest.setTimeout(120_000);
@@ -27,7 +27,11 @@ afterAll(async () => {
   await world?.stop();
 });
 
-beforeEach(() => port.reset());
+beforeEach(() => {
+  port.reset();
+  // coldStart() writes into process.env: start each test from the defaults.
+  for (const k of ['PORT_WEBHOOK_SECRET', 'FORWARDER_RETRY_BUDGET_SECONDS', 'FORWARDER_RETRY_FIRST_DELAY_SECONDS', 'FORWARDER_RETRY_MAX_DELAY_SECONDS']) delete process.env[k];
+});
 
 type Wire = { id: string; source: string; items: Array<{ id?: string }> };
 const delivered = (): Wire[] => port.received.filter((r) => r.status === 202).map((r) => r.body as Wire);
@@ -77,7 +81,13 @@ it('dead-letters a whole batch Port refuses with 404 (unknown webhook key) and n
 
 it('under 30 % 429 (Retry-After: 1) and 10 % connection resets, delivers every event, loses none, never overruns a deadline', async () => {
   const q = await createQueues(world.moto.aws, 'fw-chaos', { maxReceiveCount: 5, visibilityTimeout: 3 });
-  const handler = coldStart({ PORT_WEBHOOK_URL: webhookUrl, DEAD_LETTER_QUEUE_URL: q.dlqUrl, FORWARDER_DEADLINE_MARGIN_MS: '1000' });
+  const handler = coldStart({
+    PORT_WEBHOOK_URL: webhookUrl,
+    DEAD_LETTER_QUEUE_URL: q.dlqUrl,
+    FORWARDER_DEADLINE_MARGIN_MS: '1000',
+    FORWARDER_RETRY_FIRST_DELAY_SECONDS: '1',
+    FORWARDER_RETRY_MAX_DELAY_SECONDS: '3',
+  });
   port.faults.set({ rateLimit: 0.3, retryAfterSec: 1, reset: 0.1, seed: 7 });
   const events = Array.from({ length: 200 }, () => ec2Event());
   for (let i = 0; i < events.length; i += 10) {
@@ -98,20 +108,104 @@ it('under 30 % 429 (Retry-After: 1) and 10 % connection resets, delivers every e
   expect(invocations.filter((i) => i.slackMs < 0)).toEqual([]);
 });
 
-it('reports records Port keeps failing (503) in batchItemFailures, so SQS redelivers and finally redrives them to the DLQ', async () => {
+const attributes = (m: { MessageAttributes?: Record<string, { StringValue?: string }> }) =>
+  Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
+const sendEvents = (url: string, events: Array<Record<string, unknown>>) =>
+  sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: events.map((e, j) => ({ Id: String(j), MessageBody: JSON.stringify(e) })) }));
+
+it('under a persistent 503, dead-letters each record itself on its last receive, with the last reason — not by SQS redrive', async () => {
   const q = await createQueues(world.moto.aws, 'fw-503', { maxReceiveCount: 2, visibilityTimeout: 1 });
-  const handler = coldStart({ PORT_WEBHOOK_URL: webhookUrl, DEAD_LETTER_QUEUE_URL: q.dlqUrl, FORWARDER_DEADLINE_MARGIN_MS: '1000' });
+  const handler = coldStart({
+    PORT_WEBHOOK_URL: webhookUrl,
+    DEAD_LETTER_QUEUE_URL: q.dlqUrl,
+    FORWARDER_DEADLINE_MARGIN_MS: '1000',
+    FORWARDER_RETRY_FIRST_DELAY_SECONDS: '0',
+    FORWARDER_RETRY_MAX_DELAY_SECONDS: '0',
+  });
   port.faults.set({ serverError: 1, serverErrorStatus: 503 });
   const events = Array.from({ length: 3 }, () => ec2Event());
-  await sqs.send(new SendMessageBatchCommand({ QueueUrl: q.queueUrl, Entries: events.map((e, j) => ({ Id: String(j), MessageBody: JSON.stringify(e) })) }));
+  await sendEvents(q.queueUrl, events);
 
   const invocations = await pollUntilEmpty(sqs, q, handler, { batchSize: 10, budgetMs: 2500, parallel: 1, giveUpAfterMs: 30_000 });
 
-  expect(invocations.length).toBeGreaterThanOrEqual(2);
-  expect(invocations.every((i) => i.failures === i.records)).toBe(true);
   expect(invocations.filter((i) => i.slackMs < 0)).toEqual([]);
-  const redriven = await receiveAll(sqs, q.dlqUrl);
-  expect(redriven.map((m) => JSON.parse(m.Body as string).id).sort()).toEqual(events.map((e) => e.id).sort());
-  // moto's redrive, not the forwarder, put them there: no reason attributes
-  expect(redriven.every((m) => m.MessageAttributes?.reason === undefined)).toBe(true);
+  // first receive: all reported for redelivery; last receive (2 of 2): all dead-lettered, none reported
+  expect(invocations.map((i) => i.failures)).toEqual([3, 0]);
+  const letters = await receiveAll(sqs, q.dlqUrl);
+  expect(letters.map((m) => JSON.parse(m.Body as string).id).sort()).toEqual(events.map((e) => e.id).sort());
+  for (const l of letters) {
+    expect(attributes(l)).toMatchObject({ errorClass: 'LastReceive', source: 'aws.ec2', receiveCount: '2' });
+    expect(attributes(l).reason).toMatch(/^last receive \(2 of maxReceiveCount 2\).*answered 503/);
+  }
+  expect(await queueDepth(sqs, q.queueUrl)).toBe(0);
+});
+
+it('an outage longer than the retry budget ends with the record in the DLQ carrying the last reason', async () => {
+  const q = await createQueues(world.moto.aws, 'fw-budget', { maxReceiveCount: 50, visibilityTimeout: 30 });
+  const handler = coldStart({
+    PORT_WEBHOOK_URL: webhookUrl,
+    DEAD_LETTER_QUEUE_URL: q.dlqUrl,
+    FORWARDER_DEADLINE_MARGIN_MS: '1000',
+    FORWARDER_RETRY_BUDGET_SECONDS: '3',
+    FORWARDER_RETRY_FIRST_DELAY_SECONDS: '1',
+    FORWARDER_RETRY_MAX_DELAY_SECONDS: '1',
+  });
+  port.faults.set({ serverError: 1, serverErrorStatus: 502 });
+  const [event] = [ec2Event()];
+  await sendEvents(q.queueUrl, [event!]);
+
+  // The queue's 30 s visibility would stall this test: only the forwarder's 1 s delays bring it back in time.
+  const invocations = await pollUntilEmpty(sqs, q, handler, { batchSize: 10, budgetMs: 2500, parallel: 1, giveUpAfterMs: 25_000 });
+
+  // Redelivered (not dead-lettered) while the budget lasted, dead-lettered once it was spent.
+  expect(invocations.length).toBeGreaterThanOrEqual(2);
+  expect(invocations.slice(0, -1).every((i) => i.failures === 1)).toBe(true);
+  expect(invocations.at(-1)?.failures).toBe(0);
+  const [letter, ...others] = await receiveAll(sqs, q.dlqUrl);
+  expect(others).toEqual([]);
+  expect(JSON.parse(letter!.Body as string).id).toBe(event!.id);
+  expect(attributes(letter!)).toMatchObject({ errorClass: 'RetryBudgetExhausted' });
+  expect(attributes(letter!).reason).toMatch(/^retry budget of 3s spent \(\d+ receives over \d+s\): .*answered 502/);
+});
+
+it('a 401 from Port (signature refused) dead-letters nothing: the records wait with a delay', async () => {
+  const q = await createQueues(world.moto.aws, 'fw-401', { maxReceiveCount: 30, visibilityTimeout: 1 });
+  const signed = port.createWebhook({ identifier: 'signed-hook', security: { secret: 'the-real-webhook-secret-123', signatureHeaderName: 'X-Hub-Signature-256', signatureAlgorithm: 'sha256', signaturePrefix: 'sha256=' } });
+  const handler = coldStart({
+    PORT_WEBHOOK_URL: signed.url,
+    PORT_WEBHOOK_SECRET: 'a-stale-webhook-secret-456',
+    DEAD_LETTER_QUEUE_URL: q.dlqUrl,
+    FORWARDER_RETRY_BUDGET_SECONDS: '1',
+    FORWARDER_RETRY_FIRST_DELAY_SECONDS: '60',
+  });
+  const events = Array.from({ length: 4 }, () => ec2Event());
+  await sendEvents(q.queueUrl, events);
+  const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.queueUrl, MaxNumberOfMessages: 10, AttributeNames: ['All'], WaitTimeSeconds: 1 }));
+  const records = (r.Messages ?? []).map((m) => toRecord(m, q.queueArn));
+  expect(records).toHaveLength(4);
+
+  const response = await handler({ Records: records }, lambdaContext(5000));
+  await new Promise((done) => setTimeout(done, 1500)); // past the queue's own 1 s visibility
+
+  expect(port.received.map((x) => x.status)).toEqual([401]);
+  expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(records.map((x) => x.messageId).sort());
+  expect(await queueDepth(sqs, q.dlqUrl)).toBe(0);
+  // Still on the queue, held back by the forwarder's 60 s delay rather than the queue's 1 s.
+  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  expect(a.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '4' });
+});
+
+it('signs every request so a webhook with a secret accepts it', async () => {
+  const q = await createQueues(world.moto.aws, 'fw-signed', { maxReceiveCount: 5, visibilityTimeout: 30 });
+  const secret = 'shared-webhook-secret-789xyz';
+  const signed = port.createWebhook({ identifier: 'signed-ok', security: { secret, signatureHeaderName: 'X-Hub-Signature-256', signatureAlgorithm: 'sha256', signaturePrefix: 'sha256=' } });
+  const handler = coldStart({ PORT_WEBHOOK_URL: signed.url, PORT_WEBHOOK_SECRET: secret, DEAD_LETTER_QUEUE_URL: q.dlqUrl });
+  const records = Array.from({ length: 3 }, () => sqsRecord(ec2Event()));
+
+  const response = await handler({ Records: records }, lambdaContext(5000));
+
+  expect(response.batchItemFailures).toEqual([]);
+  expect(port.received.map((x) => x.status)).toEqual([202]);
+  const sent = port.received[0]!;
+  expect(sent.headers['x-hub-signature-256']).toMatch(/^sha256=[0-9a-f]{64}$/);
 });

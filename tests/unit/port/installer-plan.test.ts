@@ -1,4 +1,4 @@
-import { decide, deployCommand, ingestUrlOf, parseWebhookRef } from '../../../port/installer/plan';
+import { decide, defaultParameterNames, deployCommand, ingestUrlOf, parseWebhookRef } from '../../../port/installer/plan';
 
 describe('installer decisions', () => {
   it.each([
@@ -36,9 +36,15 @@ describe('installer decisions', () => {
   });
 
   it('builds a pasteable sls deploy line with the env the service reads', () => {
-    const cmd = deployCommand('https://ingest.port.io/Key123', ['aws.ec2', 'aws.s3'], 'prod', 'eu-west-1');
-    expect(cmd.env).toEqual({ PORT_WEBHOOK_URL: 'https://ingest.port.io/Key123', EVENT_SOURCES: 'aws.ec2,aws.s3' });
-    expect(cmd.line).toBe('PORT_WEBHOOK_URL=https://ingest.port.io/Key123 EVENT_SOURCES=aws.ec2,aws.s3 npx sls deploy --stage prod --region eu-west-1');
-    expect(deployCommand("it's", ['a'], 'dev').line).toBe(`PORT_WEBHOOK_URL='it'\\''s' EVENT_SOURCES=a npx sls deploy --stage dev`);
+    const cmd = deployCommand(defaultParameterNames('prod'), ['aws.ec2', 'aws.s3'], 'prod', 'eu-west-1');
+    expect(cmd.env).toEqual({
+      PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/prod/port-webhook-url',
+      PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/prod/port-webhook-secret',
+      EVENT_SOURCES: 'aws.ec2,aws.s3',
+    });
+    expect(cmd.line).toBe(
+      'PORT_WEBHOOK_URL_SSM_PARAM=/halo-jira-port/prod/port-webhook-url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret EVENT_SOURCES=aws.ec2,aws.s3 npx sls deploy --stage prod --region eu-west-1',
+    );
+    expect(deployCommand({ webhookUrl: "/it's", webhookSecret: '/s' }, ['a'], 'dev').line).toBe(`PORT_WEBHOOK_URL_SSM_PARAM='/it'\\''s' PORT_WEBHOOK_SECRET_SSM_PARAM=/s EVENT_SOURCES=a npx sls deploy --stage dev`);
   });
 });

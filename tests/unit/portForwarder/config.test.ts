@@ -1,9 +1,10 @@
 import { ConfigError } from '../../../shared/errors';
 import { Secrets } from '../../../shared/middleware/secrets';
-import { readForwarderConfig, readWebhookUrl, type WebhookSecret } from '../../../functions/portForwarder/config';
+import { readForwarderConfig, readPortWebhook, type WebhookSecret } from '../../../functions/portForwarder/config';
 
 const DLQ = 'http://127.0.0.1:5000/123456789012/dlq';
-const webhook = (url: string) => new Secrets<WebhookSecret>(new Map([['PORT_WEBHOOK_URL', url]]));
+const webhook = (url: string, signingSecret?: string) =>
+  new Secrets<WebhookSecret>(new Map([['PORT_WEBHOOK_URL', url], ...(signingSecret === undefined ? [] : [['PORT_WEBHOOK_SECRET', signingSecret] as const])]));
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -18,7 +19,28 @@ function configError(run: () => unknown): ConfigError {
 describe('readForwarderConfig', () => {
   it('parses a valid environment with the defaults of settings.json', () => {
     const c = readForwarderConfig({ DEAD_LETTER_QUEUE_URL: DLQ, PORT_WEBHOOK_URL: 'https://ingest.port.io/abcdefghijkl' });
-    expect(c).toEqual({ stage: 'local', ssmRefreshMs: 900_000, deadLetterQueueUrl: DLQ, concurrency: 8, deadlineMarginMs: 3000, requestTimeoutMs: 10_000 });
+    expect(c).toEqual({
+      stage: 'local',
+      ssmRefreshMs: 900_000,
+      deadLetterQueueUrl: DLQ,
+      concurrency: 8,
+      deadlineMarginMs: 3000,
+      requestTimeoutMs: 10_000,
+      retry: { budgetSeconds: 21_600, firstDelaySeconds: 30, maxDelaySeconds: 1800 },
+    });
+  });
+
+  it('reads the retry budget; the signing secret is optional', () => {
+    const c = readForwarderConfig({
+      DEAD_LETTER_QUEUE_URL: DLQ,
+      PORT_WEBHOOK_URL: 'https://ingest.port.io/abcdefghijkl',
+      FORWARDER_RETRY_BUDGET_SECONDS: '600',
+      FORWARDER_RETRY_FIRST_DELAY_SECONDS: '0',
+      FORWARDER_RETRY_MAX_DELAY_SECONDS: '60',
+    });
+    expect(c.retry).toEqual({ budgetSeconds: 600, firstDelaySeconds: 0, maxDelaySeconds: 60 });
+    const { problems } = configError(() => readForwarderConfig({ DEAD_LETTER_QUEUE_URL: DLQ, PORT_WEBHOOK_URL: 'https://ingest.port.io/k', FORWARDER_RETRY_MAX_DELAY_SECONDS: '86400' }));
+    expect(problems.map((p) => p.variable)).toEqual(['FORWARDER_RETRY_MAX_DELAY_SECONDS']);
   });
 
   it('reads the tunables', () => {
@@ -41,9 +63,9 @@ describe('readForwarderConfig', () => {
   });
 });
 
-describe('readWebhookUrl (the resolved secret)', () => {
+describe('readPortWebhook (the resolved secrets)', () => {
   it('refuses a malformed URL and never echoes it', () => {
-    const err = configError(() => readWebhookUrl(webhook('ingest.port.io/SECRETKEY123'), { stage: 'dev', ssmRefreshMs: 0 }));
+    const err = configError(() => readPortWebhook(webhook('ingest.port.io/SECRETKEY123'), { stage: 'dev', ssmRefreshMs: 0 }));
     expect(err.problems.map((p) => p.variable)).toEqual(['PORT_WEBHOOK_URL']);
     expect(err.message).not.toContain('SECRETKEY123');
     expect(err.message).toContain('<redacted>');
@@ -56,8 +78,26 @@ describe('readWebhookUrl (the resolved secret)', () => {
     ['local', 'http://127.0.0.1:9/abcdefghijkl', true],
     ['local', 'https://ingest.port.io/abcdefghijkl', true],
   ])('stage %s: %s accepted: %s', (stage, url, accepted) => {
-    const read = () => readWebhookUrl(webhook(url), { stage, ssmRefreshMs: 0 });
-    if (accepted) expect(read()).toBe(url);
+    const read = () => readPortWebhook(webhook(url), { stage, ssmRefreshMs: 0 });
+    if (accepted) expect(read()).toEqual({ url });
     else expect(configError(read).message).toMatch(/PORT_WEBHOOK_URL="<redacted>"; expected the Port ingest URL https:\/\//);
+  });
+});
+
+describe('readPortWebhook: the signing secret', () => {
+  const settings = { stage: 'prod', ssmRefreshMs: 0 };
+  const url = 'https://ingest.port.io/abcdefghijkl';
+
+  it('is handed on when set, and requests stay unsigned without one', () => {
+    expect(readPortWebhook(webhook(url, 'a-long-enough-signing-secret'), settings)).toEqual({ url, signingSecret: 'a-long-enough-signing-secret' });
+    expect(readPortWebhook(webhook(url), settings)).toEqual({ url });
+  });
+
+  it('refuses a short secret without echoing it, together with a bad URL', () => {
+    const err = configError(() => readPortWebhook(webhook('ingest.port.io/SECRETKEY123', 'short-ONE'), settings));
+    expect(err.problems.map((p) => p.variable)).toEqual(['PORT_WEBHOOK_URL', 'PORT_WEBHOOK_SECRET']);
+    expect(err.message).toMatch(/PORT_WEBHOOK_SECRET=.*at least 16 characters/);
+    expect(err.message).not.toContain('short-ONE');
+    expect(err.message).not.toContain('SECRETKEY123');
   });
 });

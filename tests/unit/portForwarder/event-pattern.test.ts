@@ -72,6 +72,12 @@ describe('settings', () => {
     expect(JSON.stringify(s)).toContain(':parameter/elsewhere/port-url"');
   });
 
+  it('lets the function read the webhook signing secret parameter when one is named', async () => {
+    const s = await portForwarderStatements(oslsResolver({ params: { ...base, portWebhookUrlSsmParam: '/p/url' }, env: { PORT_WEBHOOK_SECRET_SSM_PARAM: '/p/secret' } }));
+    expect(JSON.stringify(s)).toContain(':parameter/p/secret"');
+    expect(JSON.stringify(s)).toContain(':parameter/p/url"');
+  });
+
   it('picks the webhook source: explicit SSM param, else none when PORT_WEBHOOK_URL is given, else the default path', async () => {
     const saved = process.env.PORT_WEBHOOK_URL_SSM_PARAM;
     try {

@@ -3,6 +3,8 @@ import { NO_DEADLINE } from '../../../shared/http/retry';
 import type { IngestRequest } from '../../../functions/portForwarder/batching';
 import type { DeadLetter, DeadLetterQueue } from '../../../functions/portForwarder/dead-letter';
 import { forwardRecords, runPool, type PortIngest } from '../../../functions/portForwarder/forward';
+import type { Redeliveries } from '../../../functions/portForwarder/redelivery';
+import type { SqsRecordLike } from '../../../functions/portForwarder/triage';
 import { ec2Event, entity, sqsRecord } from './factories';
 
 /** An in-memory Port: `answer` decides per request; everything accepted is kept. */
@@ -124,7 +126,7 @@ describe('forwardRecords', () => {
 
   it('handles an empty batch', async () => {
     const report = await forwardRecords([], deps(new FakeIngest(), new FakeDlq()));
-    expect(report).toEqual({ response: { batchItemFailures: [] }, delivered: 0, deadLettered: 0, failed: 0, requests: 0 });
+    expect(report).toEqual({ response: { batchItemFailures: [] }, delivered: 0, deadLettered: 0, failed: 0, redelivered: 0, authRejected: 0, requests: 0 });
   });
 });
 
@@ -138,3 +140,72 @@ describe('runPool', () => {
     expect(seen.sort((a, b) => a - b)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 8]);
   });
 });
+
+/** The queue side of the retry budget, in memory: a fixed maxReceiveCount and the delays asked for. */
+class FakeQueue implements Redeliveries {
+  readonly delays = new Map<string, number>();
+  constructor(private readonly max: number | undefined) {}
+  async maxReceiveCount(): Promise<number | undefined> {
+    return this.max;
+  }
+  async delay(changes: ReadonlyArray<{ record: SqsRecordLike; seconds: number }>): Promise<void> {
+    for (const c of changes) this.delays.set(c.record.messageId, c.seconds);
+  }
+}
+
+const HOUR = 3_600_000;
+const received = (count: number, firstAtMs: number) => ({
+  attributes: { ApproximateReceiveCount: String(count), SentTimestamp: String(firstAtMs), SenderId: 'x', ApproximateFirstReceiveTimestamp: String(firstAtMs) },
+});
+
+describe('forwardRecords with a retry budget', () => {
+  const now = 1_795_428_000_000;
+  const retry = { budgetSeconds: 6 * 3600, firstDelaySeconds: 30, maxDelaySeconds: 1800 };
+  const outage = () => new FakeIngest(() => new RetryableError('port-ingest answered 503 (Service Unavailable)'));
+
+  it('puts records of a failing request back with a growing delay and reports them for redelivery', async () => {
+    const records = [sqsRecord(ec2Event(), received(1, now)), sqsRecord(ec2Event(), received(3, now - 60_000))];
+    const queue = new FakeQueue(30);
+    const dlq = new FakeDlq();
+    const report = await forwardRecords(records, { ...deps(outage(), dlq), redeliveries: queue, retry, now: () => now });
+    expect(ids(report.response)).toEqual(records.map((r) => r.messageId).sort());
+    expect([...queue.delays]).toEqual([[records[0]!.messageId, 30], [records[1]!.messageId, 120]]);
+    expect(dlq.letters).toEqual([]);
+    expect(report).toMatchObject({ failed: 2, redelivered: 2, deadLettered: 0 });
+  });
+
+  it('dead-letters a record whose outage outlasted the budget, with the last reason, and acknowledges it', async () => {
+    const late = sqsRecord(ec2Event(), received(17, now - 6 * HOUR - 1000));
+    const fresh = sqsRecord(ec2Event(), received(1, now));
+    const dlq = new FakeDlq();
+    const report = await forwardRecords([late, fresh], { ...deps(outage(), dlq), redeliveries: new FakeQueue(30), retry, now: () => now });
+    expect(ids(report.response)).toEqual([fresh.messageId]);
+    expect(dlq.letters).toHaveLength(1);
+    expect(dlq.letters[0]).toMatchObject({ record: late, errorClass: 'RetryBudgetExhausted', source: 'aws.ec2' });
+    expect(dlq.letters[0]!.reason).toMatch(/retry budget of 6h spent \(17 receives.*503 \(Service Unavailable\)/);
+  });
+
+  it('dead-letters on the last receive before SQS redrive would drop the reason, even within the budget', async () => {
+    const last = sqsRecord(ec2Event(), received(5, now - 60_000));
+    const dlq = new FakeDlq();
+    const report = await forwardRecords([last], { ...deps(outage(), dlq), redeliveries: new FakeQueue(5), retry, now: () => now });
+    expect(report.response.batchItemFailures).toEqual([]);
+    expect(dlq.letters[0]).toMatchObject({ errorClass: 'LastReceive' });
+    expect(dlq.letters[0]!.reason).toMatch(/last receive \(5 of maxReceiveCount 5\).*503/);
+  });
+
+  it('never dead-letters for a 401/403 within the backstop, however old: retries and counts the refusal', async () => {
+    const old = sqsRecord(ec2Event(), received(12, now - 20 * HOUR));
+    const queue = new FakeQueue(30);
+    const dlq = new FakeDlq();
+    const onRequestFailed = jest.fn();
+    const ingest = new FakeIngest(() => new HttpError('port-ingest answered 401 (Unauthorized)', 401, {}));
+    const report = await forwardRecords([old], { ...deps(ingest, dlq), redeliveries: queue, retry, now: () => now, onRequestFailed });
+    expect(dlq.letters).toEqual([]);
+    expect(ids(report.response)).toEqual([old.messageId]);
+    expect(queue.delays.get(old.messageId)).toBe(1800);
+    expect(report.authRejected).toBe(1);
+    expect(onRequestFailed).toHaveBeenCalledWith({ verdict: 'credentials', reason: expect.stringMatching(/401/), items: 1 });
+  });
+});
+

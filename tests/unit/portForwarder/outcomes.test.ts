@@ -5,8 +5,9 @@ describe('classifyFailure', () => {
   it.each([
     ['a transient failure', new RetryableError('port-ingest answered 503'), 'transient'],
     ['a 404 (unknown webhook key)', new HttpError('port-ingest answered 404', 404, {}), 'request-wide'],
-    ['a 401', new HttpError('x', 401, {}), 'request-wide'],
-    ['a 403', new HttpError('x', 403, {}), 'request-wide'],
+    ['a 410 (webhook deleted)', new HttpError('x', 410, {}), 'request-wide'],
+    ['a 401 (our credentials or signature, not the record)', new HttpError('x', 401, {}), 'credentials'],
+    ['a 403', new HttpError('x', 403, {}), 'credentials'],
     ['a 400', new HttpError('x', 400, {}), 'isolate'],
     ['a 413', new HttpError('x', 413, {}), 'isolate'],
     ['a 422', new HttpError('x', 422, {}), 'isolate'],
@@ -24,7 +25,7 @@ describe('batchResponse', () => {
     const outcomes = new Map([
       ['a', { kind: 'delivered' as const }],
       ['b', { kind: 'dead-lettered' as const, reason: 'r' }],
-      ['c', { kind: 'transient' as const, reason: 'r' }],
+      ['c', { kind: 'transient' as const, reason: 'r', cause: 'transient' as const }],
       ['d', { kind: 'dead-letter-failed' as const, reason: 'r' }],
     ]);
     expect(batchResponse(['a', 'b', 'c', 'd', 'e'], outcomes)).toEqual({

@@ -1,6 +1,6 @@
 /**
  * osls's `resolveVariable`, as resources/settings.js sees it, over plain maps: `param:`, `env:`,
- * `sls:stage`, `self:service`. `<address>, <fallback>` answers the fallback (null, '' or false) when
+ * `sls:stage`, `self:service`, `self:provider.region`. `<address>, <fallback>` answers the fallback (null, '' or false) when
  * the address has no value; without a fallback a missing value fails, as in osls.
  */
 export interface OslsValues {
@@ -18,6 +18,7 @@ export function oslsResolver({ params = {}, env = {}, stage = 'dev' }: OslsValue
     if (source === 'env') return env[name];
     if (address === 'sls:stage') return stage;
     if (address === 'self:service') return 'halo-jira-port';
+    if (address === 'self:provider.region') return 'eu-west-1';
     if (/^self:functions\.\w+\.name$/.test(address)) return undefined;
     throw new Error(`settings.js asked for an address this test does not know: ${address}`);
   };

@@ -8,7 +8,7 @@ describe('offlineEnv', () => {
     const env = offlineEnv(
       { jiraSyncEnv: { JIRA_API_TOKEN: 'plain', AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', HALO_API_SECRET_KEY: 'plain' } },
       { JIRA_API_TOKEN: '', JIRA_API_TOKEN_SSM_PARAM: '/p', HALO_API_SECRET_KEY: 'cipher' },
-      { webhookUrl: 'http://127.0.0.1:1/key', deadLetterUrl: 'http://127.0.0.1:5000/123456789012/dlq', buildFolder: '.sandbox/b' },
+      { webhookUrl: 'http://127.0.0.1:1/key', webhookSecret: 'signing-secret-0123456789', deadLetterUrl: 'http://127.0.0.1:5000/123456789012/dlq', buildFolder: '.sandbox/b' },
       { PATH: '/bin', JIRA_SYNC_TIMEOUT: '300', POWERTOOLS_LOG_LEVEL: 'SILENT' },
     );
     expect(env).toEqual({
@@ -20,12 +20,23 @@ describe('offlineEnv', () => {
       JIRA_SYNC_SCHEDULE_ENABLED: 'false',
       JIRA_SYNC_TIMEOUT: '300',
       PORT_WEBHOOK_URL: 'http://127.0.0.1:1/key',
+      PORT_WEBHOOK_SECRET: 'signing-secret-0123456789',
       DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:5000/123456789012/dlq',
       NODE_NO_WARNINGS: '1',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ESBUILD_WORK_FOLDER: '.sandbox/b',
     });
-    expect(offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', deadLetterUrl: '', buildFolder: '' }, {}).JIRA_SYNC_TIMEOUT).toBe('120');
+    expect(offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', webhookSecret: '', deadLetterUrl: '', buildFolder: '' }, {}).JIRA_SYNC_TIMEOUT).toBe('120');
+  });
+
+  it.each([
+    ['SILENT', 'INFO'],
+    ['WARN', 'INFO'],
+    ['DEBUG', 'DEBUG'],
+    ['info', 'info'],
+  ])('runs the functions at INFO or more verbose (the run log reads their INFO lines): parent %s → %s', (parent, level) => {
+    const env = offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', webhookSecret: '', deadLetterUrl: '', buildFolder: '' }, { POWERTOOLS_LOG_LEVEL: parent });
+    expect(env.POWERTOOLS_LOG_LEVEL).toBe(level);
   });
 });
 
