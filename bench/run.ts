@@ -40,10 +40,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
     name: 'dlq-replay', file: 'dlq-replay.ts', args: '[messages=500]', takes: 'moto-bound: 100 messages replay in ~2 s', needs: 'moto_server',
     measures: '`npm run dlq` against moto: peek time of `list`, throughput of `replay --copy`',
   },
-  {
-    name: 'http-client', file: 'http-client.ts', args: '[requests=3000] [parallel=8] [bodyKiB=20]', takes: '~5 s',
-    measures: 'HttpClient client-process CPU per request and requests/s, direct and through the egress proxy stand-in',
-  },
 ];
 
 function listing(): string[] {

@@ -24,7 +24,14 @@ export function ssmCheckpoint(ssm: Pick<SSMClient, 'send'>, name: string, opts: 
         return { ms, seeded: false };
       } catch (err) {
         if (!(err instanceof ParameterNotFound) && (err as Error).name !== 'ParameterNotFound') throw err;
-        if (!opts.readOnly) await write(ssm, name, seedMs, false);
+        if (opts.readOnly) return { ms: seedMs, seeded: true };
+        try {
+          await write(ssm, name, seedMs, false);
+        } catch (raced) {
+          // Someone else seeded it between our read and write: theirs stands, read it again.
+          if ((raced as Error).name === 'ParameterAlreadyExists') return this.load(seedMs);
+          throw raced;
+        }
         return { ms: seedMs, seeded: true };
       }
     },

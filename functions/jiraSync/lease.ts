@@ -8,6 +8,8 @@ export class LeaseLostError extends AppError {}
 
 export const LEASE_HELD = 'another run holds the lease';
 
+const CONFIRM_AFTER_MS = 200;
+
 /**
  * The run lease: taken with a conditional write, renewed on a timer while the run lives, released
  * at the end. A crashed run's lease expires by itself within `leaseSeconds`.
@@ -29,7 +31,12 @@ export class RunLease {
   async acquire(): Promise<boolean> {
     const at = this.now();
     this.expiresAt = at + this.leaseSeconds * 1000;
-    return this.state.acquireLease({ owner: this.owner, expiresAt: this.expiresAt }, at);
+    if (!(await this.state.acquireLease({ owner: this.owner, expiresAt: this.expiresAt }, at))) return false;
+    // Confirmed by a strongly consistent read after a moment: a store whose conditional write is
+    // not atomic under concurrent callers (moto_server, behind the tests and the sandbox) could
+    // otherwise let two runs that started together both believe they won. One read per run.
+    await new Promise((resolve) => setTimeout(resolve, CONFIRM_AFTER_MS));
+    return (await this.state.readLease())?.owner === this.owner;
   }
 
   /** Starts renewing; `onLost` is called once if the lease can no longer be held. */
