@@ -54,7 +54,7 @@ function orgHubResources({ orgId, name, eventPattern, retry }) {
       Properties: {
         Name: `${name}-aws-events`,
         Description: 'AWS resource events from the organisation for Port',
-        EventBusName: { Ref: 'OrgEventBus' },
+        EventBusName: { 'Fn::GetAtt': ['OrgEventBus', 'Name'] },
         State: 'ENABLED',
         EventPattern: eventPattern,
         Targets: [

@@ -66,7 +66,7 @@ export async function readOrgState(c: OrgClients, stackSetName: string): Promise
       state.stackSet = {
         templateBody: set.TemplateBody ?? '',
         parameters: Object.fromEntries((set.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? ''])),
-        autoDeployment: set.AutoDeployment?.Enabled === true,
+        autoDeployment: set.AutoDeployment?.Enabled,
       };
       state.instances = await listInstances(c, stackSetName, callAs);
     }

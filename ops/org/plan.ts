@@ -26,8 +26,9 @@ export interface OrgState {
   /** Trusted access for StackSets (only readable from the management account; undefined otherwise). */
   trustedAccess?: boolean;
   delegatedAdmins: string[];
-  stackSet?: { templateBody: string; parameters: Record<string, string>; autoDeployment: boolean };
-  /** Existing instances: OU (service-managed) or account, and region. */
+  /** `autoDeployment` undefined: the answer did not say (moto does not implement it); not a reason to update. */
+  stackSet?: { templateBody: string; parameters: Record<string, string>; autoDeployment?: boolean };
+  /** Existing instances: OU (service-managed; absent in moto's answers) or account, and region. */
   instances: Array<{ ou?: string; account: string; region: string; status: string }>;
 }
 
@@ -94,13 +95,14 @@ export function planOrgInstall(req: OrgInstallRequest, state: OrgState, spokeTem
   if (state.stackSet) {
     const same =
       state.stackSet.templateBody === spokeTemplate &&
-      state.stackSet.autoDeployment &&
+      state.stackSet.autoDeployment !== false &&
       Object.entries(parameters).every(([k, v]) => k === 'ExternalId' || state.stackSet!.parameters[k] === v);
     stackSet = same ? 'unchanged' : 'update';
   }
 
   // Service-managed instances are per OU × region: add the pairs not there yet (re-runs add nothing).
-  const have = new Set(state.instances.map((i) => `${i.ou ?? ''}|${i.region}`));
+  // An instance listed without its OU (moto) counts for every requested OU of its region.
+  const have = new Set(state.instances.flatMap((i) => (i.ou ? [`${i.ou}|${i.region}`] : req.ous.map((ou) => `${ou}|${i.region}`))));
   const missingOus = req.ous.filter((ou) => req.regions.some((r) => !have.has(`${ou}|${r}`)));
   const missingRegions = req.regions.filter((r) => req.ous.some((ou) => !have.has(`${ou}|${r}`)));
   const newInstances = missingOus.length > 0 ? { ous: missingOus, regions: missingRegions } : undefined;

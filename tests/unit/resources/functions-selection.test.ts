@@ -78,7 +78,7 @@ describe('organisation hub (resources/org-hub.js)', () => {
       expect.objectContaining({ Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),
     ]);
     const rule = f.Resources.OrgEventsRule.Properties;
-    expect(rule.EventBusName).toEqual({ Ref: 'OrgEventBus' });
+    expect(rule.EventBusName).toEqual({ 'Fn::GetAtt': ['OrgEventBus', 'Name'] });
     expect(rule.Targets[0]).toEqual(expect.objectContaining({ Arn: arn('EventsQueue'), DeadLetterConfig: { Arn: arn('DeadLetterQueue') } }));
     expect(rule.EventPattern.$or.map((a: { source: string[] }) => a.source[0])).toEqual(['aws.ec2', 'aws.s3']);
     expect(await orgHub.ruleArns(r)).toEqual([arn('EventsRule'), arn('OrgEventsRule')]);
