@@ -17,13 +17,20 @@ const OWNED = {
   portForwarder: ['PortForwarderRole', 'EventsQueue', 'DeadLetterQueue'],
 };
 
-/** `a, b` → ['a', 'b']; empty → every declared function; refuses unknown names, naming the param. */
+/**
+ * `a, b` → ['a', 'b']; empty → every declared function; `-jiraSync` → every declared function but
+ * jiraSync (what the Port installer sets when jiraSync is not configured). Refuses unknown names.
+ */
 function parseSelection(raw, declared) {
   const names = [...new Set(String(raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
   if (names.length === 0) return [...declared];
-  const unknown = names.filter((n) => !declared.includes(n));
+  const excluded = names.filter((n) => n.startsWith('-')).map((n) => n.slice(1));
+  const included = names.filter((n) => !n.startsWith('-'));
+  const unknown = [...included, ...excluded].filter((n) => !declared.includes(n));
   if (unknown.length) throw new Error(`param functions names unknown function(s) ${unknown.join(', ')}; serverless.yml declares ${declared.join(', ')}`);
-  return names;
+  const selected = (included.length ? included : declared).filter((n) => !excluded.includes(n));
+  if (selected.length === 0) throw new Error(`param functions (${raw}) leaves no function to deploy; serverless.yml declares ${declared.join(', ')}`);
+  return selected;
 }
 
 /** Logical ids referenced by Ref, Fn::GetAtt, ${Id} inside Fn::Sub, and DependsOn. */

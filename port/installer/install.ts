@@ -3,7 +3,7 @@ import { UsageError } from '../../shared/cli';
 import { redactSecretUrl } from '../../shared/redact';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
-import { decide, deployCommand, ingestUrlOf, parseWebhookRef, type Action } from './plan';
+import { decide, deployCommand, ingestUrlOf, jiraSyncMissing, parseWebhookRef, withoutJiraSync, type Action } from './plan';
 
 /**
  * One installer run: token → blueprints → webhook (with the generated mappings) → integration
@@ -22,6 +22,8 @@ export interface InstallOptions {
   dryRun: boolean;
   /** Where progress lines go (stdout in the CLI). */
   out: (line: string) => void;
+  /** The deploying environment: decides whether jiraSync is configured enough to deploy. */
+  env?: Record<string, string | undefined>;
   /** Runs the deploy; default spawns `npx sls deploy` in the project root. */
   deploy?: (cmd: ReturnType<typeof deployCommand>) => number;
 }
@@ -70,7 +72,7 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     step(2, `blueprints (create or update, in this order): ${blueprints.map((b) => b.identifier).join(', ')}`);
     step(3, `webhook ${ref.kind === 'identifier' ? `"${ref.identifier}"` : redactSecretUrl(ref.url)}: create or update with ${buildWebhookMappings(opts.eventSources).length} mappings for ${opts.eventSources.join(', ')}`);
     step(4, opts.integrationId ? `integration record "${opts.integrationId}": update if it exists` : 'integration record: skipped (no --integration-id)');
-    const cmd = deployCommand('<webhook url from step 3>', opts.eventSources, opts.stage, opts.awsRegion);
+    const cmd = deployCommand('<webhook url from step 3>', opts.eventSources, opts.stage, opts.awsRegion, functionsParam(opts, out));
     step(5, opts.portOnly ? `print: ${cmd.line}` : `run: ${cmd.line}`);
     return { ...result, deployCommand: cmd.line };
   }
@@ -123,7 +125,7 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     }
   }
 
-  const cmd = deployCommand(result.webhookUrl, opts.eventSources, opts.stage, opts.awsRegion);
+  const cmd = deployCommand(result.webhookUrl, opts.eventSources, opts.stage, opts.awsRegion, functionsParam(opts, out));
   result.deployCommand = cmd.line;
   if (opts.portOnly) {
     step(5, 'AWS side not deployed (--port-only). Run this (it contains the webhook key: keep it out of logs):');
@@ -134,6 +136,14 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
   result.deployExitCode = (opts.deploy ?? defaultDeploy)(cmd);
   if (result.deployExitCode !== 0) throw new DeployError(result.deployExitCode);
   return result;
+}
+
+/** Never deploy an unconfigured jiraSync: without its required settings, deploy without it and say so. */
+function functionsParam(opts: InstallOptions, out: (line: string) => void): string | undefined {
+  const missing = jiraSyncMissing(opts.env ?? {});
+  if (missing.length === 0) return opts.env?.FUNCTIONS;
+  out(`      jiraSync is not deployed: ${missing.join(', ')} not set (docs/jiraSync.md); set them and re-run to add it`);
+  return withoutJiraSync(opts.env?.FUNCTIONS);
 }
 
 function stripIdentifier(o: Json): Json {

@@ -64,7 +64,9 @@ describe('port:install against the Port stand-in', () => {
     const res = await run('--port-only', '--event-sources', 'aws.ec2', '--stage', 'prod', '--aws-region', 'eu-west-1');
     const hook = port.webhook('aws_ingest');
     const line = res.out.split('\n').find((l) => l.includes('sls deploy')) ?? '';
-    expect(line).toBe(`PORT_WEBHOOK_URL=${hook?.url} EVENT_SOURCES=aws.ec2 npx sls deploy --stage prod --region eu-west-1`);
+    // No Jira settings in this environment: the stack is deployed without jiraSync.
+    expect(line).toBe(`PORT_WEBHOOK_URL=${hook?.url} EVENT_SOURCES=aws.ec2 FUNCTIONS=-jiraSync npx sls deploy --stage prod --region eu-west-1`);
+    expect(res.out).toMatch(/jiraSync is not deployed: JIRA_API_URL, .* not set/);
     // Everywhere else the key is masked.
     expect(res.out.split('\n').filter((l) => l !== line).join('\n')).not.toContain(hook?.webhookKey);
     const sent = await fetch(hook?.url ?? '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'x', items: [] }) });
@@ -145,7 +147,7 @@ describe('port:install against the Port stand-in', () => {
       eventSources: ['aws.ec2', 'aws.s3'], stage: 'dev', portOnly: false, dryRun: false, out: (l) => lines.push(l),
       deploy: (cmd) => (calls.push({ env: cmd.env, args: cmd.args }), 0),
     });
-    expect(calls).toEqual([{ env: { PORT_WEBHOOK_URL: port.webhook('aws_ingest')?.url, EVENT_SOURCES: 'aws.ec2,aws.s3' }, args: ['sls', 'deploy', '--stage', 'dev'] }]);
+    expect(calls).toEqual([{ env: { PORT_WEBHOOK_URL: port.webhook('aws_ingest')?.url, EVENT_SOURCES: 'aws.ec2,aws.s3', FUNCTIONS: '-jiraSync' }, args: ['sls', 'deploy', '--stage', 'dev'] }]);
     expect(result.deployExitCode).toBe(0);
     expect(lines.join('\n')).not.toContain(port.webhook('aws_ingest')?.webhookKey);
   });

@@ -31,6 +31,12 @@ describe('functions stage param', () => {
     expect(parseSelection(' portForwarder , portForwarder', DECLARED)).toEqual(['portForwarder']);
   });
 
+  it('-name leaves that one out of every declared function (the Port installer without a Jira configuration)', () => {
+    expect(parseSelection('-jiraSync', DECLARED)).toEqual(['portForwarder']);
+    expect(parseSelection('portForwarder,jiraSync,-jiraSync', DECLARED)).toEqual(['portForwarder']);
+    expect(() => parseSelection('-jiraSync,-portForwarder', DECLARED)).toThrow(/leaves no function to deploy/);
+  });
+
   it('refuses an unknown function, naming the param and the declared ones', () => {
     expect(() => parseSelection('portForwarder,jirasync', DECLARED)).toThrow(/param functions names unknown function\(s\) jirasync; serverless.yml declares portForwarder, jiraSync/);
   });
