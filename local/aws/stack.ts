@@ -111,8 +111,20 @@ export async function deployLocalStack(aws: AwsTarget, opts: LocalStackOptions):
     cfn.destroy();
   }
   const stack = await describeLocalStack(aws, stackName, template);
-  await restoreFullEnvelope(aws, stack.rules.map((r) => r.name));
+  for (const [bus, names] of rulesByBus(template, stack.rules)) await restoreFullEnvelope(aws, names, bus);
   return { ...stack, dropped };
+}
+
+/** Deployed rule names per event bus (the default bus, or a bus of the stack such as the organisation's). */
+function rulesByBus(template: CfnTemplate, rules: LocalStack['rules']): Map<string, string[]> {
+  const byBus = new Map<string, string[]>();
+  for (const rule of rules) {
+    const bus = (template.Resources[rule.logicalId]?.Properties as { EventBusName?: unknown } | undefined)?.EventBusName;
+    const getAtt = (bus as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+    const name = typeof bus === 'string' ? bus : getAtt ? String((template.Resources[getAtt[0]]?.Properties as { Name?: unknown } | undefined)?.Name) : 'default';
+    byBus.set(name, [...(byBus.get(name) ?? []), rule.name]);
+  }
+  return byBus;
 }
 
 /** What a deployed local stack holds (also for a stack deployed earlier, e.g. by scripts/local-queues.ts). */

@@ -58,7 +58,8 @@ export function runInstall(argv: readonly string[], io: Io, deps: { deploy?: Dep
 }
 
 async function run(o: InstallCliOptions, io: Io, deploy: Deploy): Promise<number> {
-  const reader = new EnvReader(withEnvFile(io.env, o.envFile));
+  const env = withEnvFile(io.env, o.envFile);
+  const reader = new EnvReader(env);
   // A dry run sends nothing, so it does not need credentials.
   const required = !o.dryRun;
   const clientId = reader.string('PORT_CLIENT_ID', { required, expected: 'your Port client id (Settings → Credentials)' } as { required: true });
@@ -78,6 +79,7 @@ async function run(o: InstallCliOptions, io: Io, deploy: Deploy): Promise<number
     portOnly: o.portOnly,
     dryRun: o.dryRun,
     out: io.out,
+    env,
     deploy,
   });
   const changed = Object.values(result.actions).filter((a) => a === 'create' || a === 'update').length;

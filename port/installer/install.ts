@@ -5,7 +5,7 @@ import { redactSecretUrl } from '../../shared/redact';
 import { webhookSecurity } from '../../shared/webhook-signature';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
-import { decide, defaultParameterNames, deployCommand, ingestUrlOf, parseWebhookRef, type Action } from './plan';
+import { decide, defaultParameterNames, deployCommand, ingestUrlOf, jiraSyncMissing, parseWebhookRef, withoutJiraSync, type Action } from './plan';
 import { SsmSecretStore, type SecretStore } from './ssm';
 
 /**
@@ -25,6 +25,8 @@ export interface InstallOptions {
   dryRun: boolean;
   /** Where progress lines go (stdout in the CLI). */
   out: (line: string) => void;
+  /** The deploying environment: decides whether jiraSync is configured enough to deploy. */
+  env?: Record<string, string | undefined>;
   /** Runs the deploy; default spawns `npx sls deploy` in the project root. */
   deploy?: (cmd: ReturnType<typeof deployCommand>) => number;
   /** SSM SecureString names for the ingest URL and the signing secret (default /halo-jira-port/<stage>/…). */
@@ -84,7 +86,7 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     step(2, `blueprints (create or update, in this order): ${blueprints.map((b) => b.identifier).join(', ')}`);
     step(3, `webhook ${ref.kind === 'identifier' ? `"${ref.identifier}"` : redactSecretUrl(ref.url)}: create or update with ${buildWebhookMappings(opts.eventSources).length} mappings for ${opts.eventSources.join(', ')}, signed requests; ingest URL and signing secret stored as SSM SecureString ${params.webhookUrl}, ${params.webhookSecret}`);
     step(4, opts.integrationId ? `integration record "${opts.integrationId}": update if it exists` : 'integration record: skipped (no --integration-id)');
-    const cmd = deployCommand(params, opts.eventSources, opts.stage, opts.awsRegion);
+    const cmd = deployCommand(params, opts.eventSources, opts.stage, opts.awsRegion, functionsParam(opts, out));
     step(5, opts.portOnly ? `print: ${cmd.line}` : `run: ${cmd.line}`);
     return { ...result, deployCommand: cmd.line };
   }
@@ -144,7 +146,7 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     }
   }
 
-  const cmd = deployCommand(params, opts.eventSources, opts.stage, opts.awsRegion);
+  const cmd = deployCommand(params, opts.eventSources, opts.stage, opts.awsRegion, functionsParam(opts, out));
   result.deployCommand = cmd.line;
   if (opts.portOnly) {
     step(5, 'AWS side not deployed (--port-only). Run this (it names the SSM parameters, never their values):');
@@ -155,6 +157,14 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
   result.deployExitCode = (opts.deploy ?? defaultDeploy)(cmd);
   if (result.deployExitCode !== 0) throw new DeployError(result.deployExitCode);
   return result;
+}
+
+/** Never deploy an unconfigured jiraSync: without its required settings, deploy without it and say so. */
+function functionsParam(opts: InstallOptions, out: (line: string) => void): string | undefined {
+  const missing = jiraSyncMissing(opts.env ?? {});
+  if (missing.length === 0) return opts.env?.FUNCTIONS;
+  out(`      jiraSync is not deployed: ${missing.join(', ')} not set (docs/jiraSync.md); set them and re-run to add it`);
+  return withoutJiraSync(opts.env?.FUNCTIONS);
 }
 
 function stripIdentifier(o: Json): Json {

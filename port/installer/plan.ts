@@ -83,9 +83,27 @@ export function defaultParameterNames(stage: string): { webhookUrl: string; webh
   return { webhookUrl: `/halo-jira-port/${stage}/port-webhook-url`, webhookSecret: `/halo-jira-port/${stage}/port-webhook-secret` };
 }
 
+/**
+ * jiraSync's required settings that have no default (functions/jiraSync/config.ts; the credentials
+ * come from SSM by default): with any of them unset the deployed function would fail on every run.
+ */
+export const JIRA_SYNC_REQUIRED = [
+  'JIRA_API_URL', 'JIRA_PROJECT_KEY', 'JIRA_ISSUE_TYPE', 'JIRA_ISSUE_ID_FIELD',
+  'ISSUE_CLOSE_TRANSITION', 'ISSUE_REOPEN_TRANSITION', 'ISSUE_STATUS_CLOSED',
+] as const;
+
+export const jiraSyncMissing = (env: Record<string, string | undefined>): string[] => JIRA_SYNC_REQUIRED.filter((name) => !(env[name] ?? '').trim());
+
+/** The `functions` stage param for a deploy without jiraSync, keeping the caller's own FUNCTIONS choice. */
+export function withoutJiraSync(functions: string | undefined): string {
+  const kept = (functions ?? '').split(',').map((s) => s.trim()).filter((s) => s && s !== 'jiraSync' && s !== '-jiraSync');
+  return kept.some((s) => !s.startsWith('-')) ? kept.join(',') : ['-jiraSync', ...kept].join(',');
+}
+
 /** The deploy names the parameters only: the command line carries no secret. */
-export function deployCommand(params: { webhookUrl: string; webhookSecret: string }, sources: readonly string[], stage: string, region?: string): DeployCommand {
-  const env = { PORT_WEBHOOK_URL_SSM_PARAM: params.webhookUrl, PORT_WEBHOOK_SECRET_SSM_PARAM: params.webhookSecret, EVENT_SOURCES: sources.join(',') };
+export function deployCommand(params: { webhookUrl: string; webhookSecret: string }, sources: readonly string[], stage: string, region?: string, functions?: string): DeployCommand {
+  const env: Record<string, string> = { PORT_WEBHOOK_URL_SSM_PARAM: params.webhookUrl, PORT_WEBHOOK_SECRET_SSM_PARAM: params.webhookSecret, EVENT_SOURCES: sources.join(',') };
+  if (functions !== undefined) env.FUNCTIONS = functions;
   const args = ['sls', 'deploy', '--stage', stage, ...(region ? ['--region', region] : [])];
   const line = [...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`), 'npx', ...args.map(shellQuote)].join(' ');
   return { env, args, line };

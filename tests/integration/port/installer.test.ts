@@ -106,7 +106,9 @@ describe('port:install against the Port stand-in', () => {
     const res = await run('--port-only', '--event-sources', 'aws.ec2', '--stage', 'prod', '--aws-region', 'eu-west-1', '--webhook-url-param', '/team/port/url');
     const hook = port.webhook('aws_ingest');
     const line = res.out.split('\n').find((l) => l.includes('sls deploy')) ?? '';
-    expect(line).toBe('PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret EVENT_SOURCES=aws.ec2 npx sls deploy --stage prod --region eu-west-1');
+    expect(line).toBe('PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret EVENT_SOURCES=aws.ec2 FUNCTIONS=-jiraSync npx sls deploy --stage prod --region eu-west-1');
+    // No Jira settings in this environment: the stack is deployed without jiraSync.
+    expect(res.out).toMatch(/jiraSync is not deployed: JIRA_API_URL, .* not set/);
     expect(res.out).not.toContain(hook?.webhookKey);
     const url = (await stored('/team/port/url'))?.Value ?? '';
     const secret = (await stored('/halo-jira-port/prod/port-webhook-secret'))?.Value ?? '';
@@ -193,7 +195,7 @@ describe('port:install against the Port stand-in', () => {
       deploy: (cmd) => (calls.push({ env: cmd.env, args: cmd.args }), 0),
     });
     const result = await once();
-    const env = { PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/dev/port-webhook-url', PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/dev/port-webhook-secret', EVENT_SOURCES: 'aws.ec2,aws.s3' };
+    const env = { PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/dev/port-webhook-url', PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/dev/port-webhook-secret', EVENT_SOURCES: 'aws.ec2,aws.s3', FUNCTIONS: '-jiraSync' };
     expect(calls).toEqual([{ env, args: ['sls', 'deploy', '--stage', 'dev'] }]);
     expect(kept.get('/halo-jira-port/dev/port-webhook-url')).toBe(port.webhook('aws_ingest')?.url);
     const secret = kept.get('/halo-jira-port/dev/port-webhook-secret');

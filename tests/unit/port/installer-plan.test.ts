@@ -1,4 +1,4 @@
-import { decide, defaultParameterNames, deployCommand, ingestUrlOf, parseWebhookRef } from '../../../port/installer/plan';
+import { decide, defaultParameterNames, deployCommand, ingestUrlOf, JIRA_SYNC_REQUIRED, jiraSyncMissing, parseWebhookRef, withoutJiraSync } from '../../../port/installer/plan';
 
 describe('installer decisions', () => {
   it.each([
@@ -46,5 +46,26 @@ describe('installer decisions', () => {
       'PORT_WEBHOOK_URL_SSM_PARAM=/halo-jira-port/prod/port-webhook-url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret EVENT_SOURCES=aws.ec2,aws.s3 npx sls deploy --stage prod --region eu-west-1',
     );
     expect(deployCommand({ webhookUrl: "/it's", webhookSecret: '/s' }, ['a'], 'dev').line).toBe(`PORT_WEBHOOK_URL_SSM_PARAM='/it'\\''s' PORT_WEBHOOK_SECRET_SSM_PARAM=/s EVENT_SOURCES=a npx sls deploy --stage dev`);
+  });
+});
+
+describe('never an unconfigured jiraSync', () => {
+  const configured = Object.fromEntries(JIRA_SYNC_REQUIRED.map((n) => [n, 'x']));
+
+  it('names the required jiraSync settings that are unset or blank', () => {
+    expect(jiraSyncMissing(configured)).toEqual([]);
+    expect(jiraSyncMissing({ ...configured, JIRA_PROJECT_KEY: ' ', ISSUE_STATUS_CLOSED: undefined })).toEqual(['JIRA_PROJECT_KEY', 'ISSUE_STATUS_CLOSED']);
+  });
+
+  it('leaves jiraSync out of the FUNCTIONS the caller chose, or out of every function', () => {
+    expect(withoutJiraSync(undefined)).toBe('-jiraSync');
+    expect(withoutJiraSync('portForwarder,jiraSync')).toBe('portForwarder');
+    expect(withoutJiraSync('jiraSync')).toBe('-jiraSync');
+    expect(withoutJiraSync('-portResync')).toBe('-jiraSync,-portResync');
+  });
+
+  it('puts FUNCTIONS in the deploy environment and command line only when given', () => {
+    expect(deployCommand({ webhookUrl: '/u', webhookSecret: '/s' }, ['aws.ec2'], 'dev', undefined, '-jiraSync').line).toBe('PORT_WEBHOOK_URL_SSM_PARAM=/u PORT_WEBHOOK_SECRET_SSM_PARAM=/s EVENT_SOURCES=aws.ec2 FUNCTIONS=-jiraSync npx sls deploy --stage dev');
+    expect(deployCommand({ webhookUrl: '/u', webhookSecret: '/s' }, ['aws.ec2'], 'dev').env).not.toHaveProperty('FUNCTIONS');
   });
 });

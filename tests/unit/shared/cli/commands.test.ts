@@ -5,6 +5,7 @@ import { dlqProgram } from '../../../../ops/dlq/command';
 import { doctorProgram } from '../../../../ops/doctor/command';
 import { installProgram } from '../../../../port/installer/cli';
 import { previewProgram } from '../../../../port/preview';
+import { orgProgram } from '../../../../ops/org/command';
 
 /** Every npm-run command and subcommand answers --help with its examples (nothing is called). */
 const PROGRAMS: Record<string, (io: Io) => Command> = {
@@ -13,6 +14,7 @@ const PROGRAMS: Record<string, (io: Io) => Command> = {
   'port:install': (io) => installProgram(io),
   'port:preview': previewProgram,
   bench: (io) => benchProgram(io),
+  'org:install': (io) => orgProgram(io),
 };
 
 function paths(cmd: Command, prefix: string[] = []): string[][] {
