@@ -7,7 +7,8 @@ export function s3Bucket(b: Bucket & { Name: string }, details: { region: string
     blueprint: 's3Bucket',
     identifier: b.Name,
     title: b.Name,
-    properties: known({ arn: `arn:${scope.partition}:s3:::${b.Name}`, region: details.region, creationDate: b.CreationDate?.toISOString(), tags: tagMap(details.tags) }),
+    properties: known({ arn: `arn:${scope.partition}:s3:::${b.Name}`, region: details.region, // CloudTrail's eventTime has no milliseconds: same form, so a listing does not rewrite an event's value.
+      creationDate: b.CreationDate?.toISOString().replace(/\.000Z$/, 'Z'), tags: tagMap(details.tags) }),
     relations: { account: scope.account },
   };
 }
