@@ -94,4 +94,45 @@ async function jiraSyncStatements({ resolveVariable }) {
   ];
 }
 
-module.exports = { visibilityTimeout, webhookSsmParam, portForwarderStatements, jiraSyncStatements };
+/**
+ * Exactly the read-only list/describe calls the resync's listers make (functions/portResync/inventory/),
+ * per source. None of these actions supports resource-level scoping for listing, hence `*`.
+ */
+const RESYNC_READ_ACTIONS = {
+  'aws.ec2': ['ec2:DescribeInstances'],
+  'aws.s3': ['s3:ListAllMyBuckets', 's3:GetBucketLocation', 's3:GetBucketTagging'],
+  'aws.rds': ['rds:DescribeDBInstances'],
+  'aws.sqs': ['sqs:ListQueues', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags'],
+  'aws.ecs': ['ecs:ListClusters', 'ecs:DescribeClusters', 'ecs:ListServices', 'ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks'],
+  'aws.eks': ['eks:ListClusters', 'eks:DescribeCluster'],
+  'aws.lambda': ['lambda:ListFunctions', 'lambda:ListTags'],
+};
+// portResync credentials that may name an SSM parameter (functions/portResync/config.ts).
+const RESYNC_CREDENTIALS = ['PORT_CLIENT_ID', 'PORT_CLIENT_SECRET', 'PORT_WEBHOOK_URL'];
+
+/**
+ * portResync: the list/describe calls of the enabled sources (sts:GetCallerIdentity needs no
+ * permission), read/write its progress parameter, read its credential parameters, decrypt with the
+ * configured key, write its own logs.
+ */
+async function portResyncStatements({ resolveVariable }) {
+  const sources = (await text(resolveVariable, 'param:eventSources')).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = sources.filter((s) => !RESYNC_READ_ACTIONS[s]);
+  if (unknown.length) throw new Error(`param eventSources: unknown ${unknown.join(', ')}; known: ${Object.keys(RESYNC_READ_ACTIONS).join(', ')}`);
+  const state = await text(resolveVariable, 'param:resyncStateParam');
+  if (!state.startsWith('/')) throw new Error(`param resyncStateParam must start with "/", got ${JSON.stringify(state)}`);
+  const credentialParams = [];
+  for (const name of RESYNC_CREDENTIALS) {
+    const param = await text(resolveVariable, `self:functions.portResync.environment.${name}_SSM_PARAM, ''`);
+    if (param) credentialParams.push([`${name}_SSM_PARAM`, param]);
+  }
+  return [
+    ...logStatements('PortResyncLogGroup'),
+    allow([...new Set(sources.flatMap((s) => RESYNC_READ_ACTIONS[s]))], ['*']),
+    allow(['ssm:GetParameter', 'ssm:PutParameter'], [ssmArn(state)]),
+    ...ssmReadStatements(credentialParams),
+    ...(await kmsStatements(resolveVariable)),
+  ];
+}
+
+module.exports = { visibilityTimeout, webhookSsmParam, portForwarderStatements, jiraSyncStatements, portResyncStatements, RESYNC_READ_ACTIONS };
