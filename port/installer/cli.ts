@@ -3,14 +3,14 @@ import { Command } from 'commander';
 import { EnvReader } from '../../shared/config/env';
 import { ConfigError } from '../../shared/errors';
 import { loadSources } from '../mappings/build';
-import { DeployError, install, UsageError } from './install';
+import { BlueprintConflictError, DeployError, install, UsageError } from './install';
 import { PortApiError } from './port-api';
 
 /**
  * `npm run port:install -- [options]`: sets up Port (blueprints, webhook with mappings,
  * integration record) and deploys the AWS side with `sls deploy`. Exit codes: see EXIT.
  */
-export const EXIT = { ok: 0, unexpected: 1, usage: 2, auth: 3, portApi: 4, deploy: 5, interrupted: 130 } as const;
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, auth: 3, portApi: 4, deploy: 5, blueprintConflict: 6, interrupted: 130 } as const;
 
 /** KEY=VALUE lines; `#` comments; surrounding quotes stripped. Does not override the real env. */
 export function parseEnvFile(text: string): Record<string, string> {
@@ -47,7 +47,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
   try {
     const fileEnv = typeof o.envFile === 'string' ? readEnvFile(o.envFile) : {};
     const reader = new EnvReader({ ...fileEnv, ...env });
-    // A dry run sends nothing, so it does not need credentials.
+    // A dry run writes nothing, so it does not need credentials (with them it reads Port to show the merge).
     const required = !o.dryRun;
     const clientId = reader.string('PORT_CLIENT_ID', { required, expected: 'your Port client id (Settings → Credentials)' } as { required: true });
     const clientSecret = reader.string('PORT_CLIENT_SECRET', { required, secret: true, expected: 'your Port client secret' } as { required: true });
@@ -72,6 +72,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out: (s: stri
     if (e instanceof ConfigError || e instanceof UsageError) return err(`error: ${e.message}`), EXIT.usage;
     if (e instanceof PortApiError) return err(`error: ${e.message}`), e.status === 401 && e.call.includes('access_token') ? EXIT.auth : EXIT.portApi;
     if (e instanceof DeployError) return err(`error: ${e.message}`), EXIT.deploy;
+    if (e instanceof BlueprintConflictError) return err(`error: ${e.message}`), EXIT.blueprintConflict;
     err(`unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     return EXIT.unexpected;
   }
