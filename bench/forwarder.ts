@@ -13,7 +13,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { startPortStub } from '../local/port';
+import { startWorld } from '../local/world';
 
 const ROOT = path.resolve(__dirname, '..');
 const RECEIVER = '--receiver';
@@ -23,7 +23,8 @@ type ReceiverReport = { requests: number; items: number };
 
 /** Child-process mode: the Port stand-in with 20 ms latency, reporting what it received over IPC. */
 async function receiver(): Promise<void> {
-  const port = await startPortStub();
+  const world = await startWorld({ halo: false, jira: false });
+  const { port } = world;
   port.faults.set({ latencyMs: 20 });
   const hook = port.createWebhook({ identifier: 'bench' });
   process.on('message', async (msg: string) => {
@@ -34,7 +35,7 @@ async function receiver(): Promise<void> {
       const items = port.received.reduce((n, r) => n + ((r.body as { items?: unknown[] }).items?.length ?? 0), 0);
       process.send?.({ requests: port.received.length, items } satisfies ReceiverReport);
     } else if (msg === 'stop') {
-      await port.stop();
+      await world.stop();
       process.disconnect();
     }
   });

@@ -5,13 +5,14 @@
  *
  *   npx tsx bench/jira-sync.ts [--issues 10000] [--latency 50]
  *
- * Prints wall time, Jira requests per issue by kind, Halo requests, and the child's peak RSS,
- * for a first run (every issue new) and a second run with no Halo change.
+ * Prints wall time, Jira requests per issue by kind, Halo requests, DynamoDB (state table)
+ * requests per issue, and the child's peak RSS, for a first run (every issue new) and a second
+ * run with no Halo change.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { startWorld } from '../local/jira-sync-world';
-import { demoIssues } from '../local/halo';
+import { startWorld } from '../local/world';
+import { JIRA_SYNC_WORLD } from '../local/world/jira-sync';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,10 +49,9 @@ function runSync(env: Record<string, string>): Promise<{ ms: number; result: Rec
 async function main(): Promise<void> {
   const issues = arg('issues', 10_000);
   const latency = arg('latency', 50);
-  const world = await startWorld({ latencyMs: latency });
+  const world = await startWorld({ ...JIRA_SYNC_WORLD, latencyMs: latency, issues: { count: issues, seed: 99 } });
   try {
-    world.halo.seed(demoIssues(issues, 99));
-    const env = { ...world.env, ISSUE_SYNC_MAX: String(issues) };
+    const env = { ...world.jiraSyncEnv, ISSUE_SYNC_MAX: String(issues) };
     const resolved = world.halo.issues().filter((i) => i.status === 'resolved').length;
     const line = (k: string, v: string | number): void => void process.stdout.write(`${k.padEnd(44)}${v}\n`);
     line('Halo issues (resolved)', `${issues} (${resolved})`);
@@ -76,6 +76,8 @@ async function main(): Promise<void> {
         line('Jira requests per created ticket (all)', (total / created).toFixed(3));
       }
       line('Halo requests', world.halo.requests.entries.length - haloBefore);
+      line('DynamoDB requests (state table)', String(result.stateRequests));
+      line('DynamoDB requests per issue', (Number(result.stateRequests) / issues).toFixed(3));
       line('peak RSS of the sync process', `${String(result.maxRssMb)} MB`);
       line('contract violations', world.jira.violations.length);
       await new Promise((r) => setTimeout(r, 500));

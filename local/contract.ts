@@ -5,9 +5,12 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
 /**
- * Request validation against the official OpenAPI documents in `../shared/contracts` (never
- * copied into the project). The Jira and Port stand-ins call `validateRequest` on every request
- * so that a request the real service would reject fails locally too.
+ * Request validation against the project's subset of the official OpenAPI documents: the
+ * operations listed in `contracts/operations.json` with the components they reference, derived
+ * into `contracts/<name>.subset.json` by `scripts/derive-contracts.ts` (`npm run contracts`) and
+ * committed, so validation runs in every clone. The Jira and Port stand-ins call `validateRequest`
+ * on every request so that a request the real service would reject fails locally too; a call
+ * outside the subset is refused as well (the stand-ins never serve an undocumented call).
  */
 
 export interface ContractRequest {
@@ -27,36 +30,31 @@ export type ContractResult =
 export interface Contract {
   readonly name: ContractName;
   validateRequest(req: ContractRequest): ContractResult;
-  /** Number of operations in the document (for sanity checks and reports). */
+  /** Number of operations in the subset (for sanity checks and reports). */
   readonly operationCount: number;
 }
 
 export type ContractName = 'jira' | 'port';
 
+/** The official documents the subsets are derived from (in `../shared/contracts`, never copied). */
 export const CONTRACT_FILES: Record<ContractName, string> = {
   jira: 'jira-cloud-platform-v3.openapi.json',
   port: 'port-api.openapi.json',
 };
 
-const REPO_ROOT = path.resolve(__dirname, '..');
-
-export const CONTRACTS_MISSING = `${path.resolve(REPO_ROOT, '..', 'shared', 'contracts')} not found: contract validation skipped (set CONTRACTS_DIR to the folder holding ${Object.values(CONTRACT_FILES).join(' and ')})`;
-
-/** `<repo root>/../shared/contracts`, or $CONTRACTS_DIR; undefined when the folder is absent. */
-export function contractsDir(): string | undefined {
-  const dir = process.env.CONTRACTS_DIR || path.resolve(REPO_ROOT, '..', 'shared', 'contracts');
-  return fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? dir : undefined;
-}
+const SUBSETS_DIR = path.join(__dirname, 'contracts');
+/** The operations the project uses, per service: the input of `npm run contracts`. */
+export const OPERATIONS_FILE = path.join(SUBSETS_DIR, 'operations.json');
+/** The committed subset document the stand-in of `name` validates against. */
+export const subsetFile = (name: ContractName): string => path.join(SUBSETS_DIR, `${name}.subset.json`);
 
 const cache = new Map<ContractName, Contract>();
 
-/** Loaded once per process and cached; undefined when the contracts folder is absent. */
-export function loadContract(name: ContractName): Contract | undefined {
+/** Loaded once per process and cached. */
+export function loadContract(name: ContractName): Contract {
   const cached = cache.get(name);
   if (cached) return cached;
-  const dir = contractsDir();
-  if (!dir) return undefined;
-  const doc = JSON.parse(fs.readFileSync(path.join(dir, CONTRACT_FILES[name]), 'utf8')) as OpenApiDoc;
+  const doc = JSON.parse(fs.readFileSync(subsetFile(name), 'utf8')) as OpenApiDoc;
   const contract = new OpenApiContract(name, doc);
   cache.set(name, contract);
   return contract;
@@ -133,6 +131,8 @@ class OpenApiContract implements Contract {
   private readonly routes: Map<number, Route[]> = new Map();
   private readonly basePaths: string[];
   private readonly validators = new Map<string, ValidateFunction>();
+  /** Says where the subset comes from, for "no such operation" errors. */
+  private readonly listed: string;
 
   constructor(
     readonly name: ContractName,
@@ -146,6 +146,7 @@ class OpenApiContract implements Contract {
     addFormats(this.ajv);
     this.ajv.addFormat('url', this.ajv.formats.uri ?? true);
     this.docId = `https://contracts.invalid/${name}.json`;
+    this.listed = `in the ${name} contract subset (if the real API has it, add it to local/contracts/operations.json and run npm run contracts)`;
     // Whole document once, so `#/components/...` refs resolve; validators compile lazily per operation.
     this.ajv.addSchema(doc as unknown as AnySchema, this.docId);
     this.basePaths = (doc.servers ?? [])
@@ -181,7 +182,7 @@ class OpenApiContract implements Contract {
       const params = this.match(route, reqSegments);
       if (params) candidates.push({ route, params });
     }
-    if (candidates.length === 0) return { ok: false, status: 404, errors: [`no operation for path ${req.path}`] };
+    if (candidates.length === 0) return { ok: false, status: 404, errors: [`no operation for path ${req.path} ${this.listed}`] };
     const hit = candidates.find((c) => c.route.operations.has(method));
     if (!hit) {
       const best = candidates[0]!.route;
@@ -189,7 +190,7 @@ class OpenApiContract implements Contract {
         ok: false,
         status: 405,
         pathTemplate: best.template,
-        errors: [`${method} not allowed on ${best.template} (allowed: ${[...best.operations.keys()].join(', ')})`],
+        errors: [`${method} not allowed on ${best.template} (allowed: ${[...best.operations.keys()].join(', ')}) ${this.listed}`],
       };
     }
     const operation = hit.route.operations.get(method)!;

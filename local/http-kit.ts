@@ -30,6 +30,10 @@ export interface StubResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The request was handled (applied), but the answer leaves this much later. */
+  answerDelayMs?: number;
+  /** The request was handled (applied), but the connection is cut instead of answering. */
+  cutAnswer?: boolean;
 }
 
 export interface LoggedRequest {
@@ -282,6 +286,12 @@ export async function startStubServer(opts: StubServerOptions): Promise<StubServ
         return;
       }
       const answer = await opts.handle({ method, path, query, headers: req.headers, route, rawBody, body, bodyError });
+      if (answer.answerDelayMs) await sleep(answer.answerDelayMs);
+      if (answer.cutAnswer) {
+        req.socket.destroy();
+        log.add({ method, path, route, query, body, status: 0, fault: 'reset' });
+        return;
+      }
       sendJson(res, answer.status, answer.body, answer.headers);
       log.add({ method, path, route, query, body, status: answer.status });
     })().catch((err: unknown) => {

@@ -1,5 +1,5 @@
-import { main } from './cli';
+import { main } from '../shared/cli';
 import { runDlq } from './dlq/command';
 
 // `npm run dlq -- list|replay [options]` — docs/operations.md
-main((argv, io) => runDlq(argv, io));
+main(runDlq);

@@ -2,4 +2,4 @@
 // Library logs (Powertools) would mix with the checklist; the doctor prints its own findings.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
-void Promise.all([import('./cli'), import('./doctor/command')]).then(([{ main }, { runDoctor }]) => main(runDoctor));
+void Promise.all([import('../shared/cli'), import('./doctor/command')]).then(([{ main }, { runDoctor }]) => main(runDoctor));

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
-import { buildWebhookMappings } from './mappings/build';
+import type { Command } from 'commander';
+import { createProgram, EXIT, main, onRun, parse, runProgram, UsageError, type Io } from '../shared/cli';
+import { buildWebhookMappings, loadSources } from './mappings/build';
 import { evaluateWebhook, type Evaluation } from './mappings/evaluate';
 
 /**
@@ -30,26 +32,47 @@ export function describe(result: Evaluation): string {
   return lines.join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
-  const file = argv.find((a) => !a.startsWith('--'));
-  const at = argv.indexOf('--sources');
-  const sources = at >= 0 ? argv[at + 1]?.split(',').map((s) => s.trim()) : undefined;
-  if (!file) {
-    process.stderr.write('usage: npm run port:preview -- <event.json> [--sources aws.ec2,aws.s3]\n');
-    return 2;
-  }
-  const input = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-  const result = await preview(input, sources);
-  process.stdout.write(`${describe(result)}\n`);
-  return result.failures.length > 0 ? 1 : 0;
+interface PreviewOptions {
+  sources?: string[];
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`preview failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(2);
-    },
-  );
+export function previewProgram(io: Io): Command {
+  const program = createProgram({
+    script: 'port:preview',
+    description: 'Show the Port entities an event would become: a raw EventBridge event, a pre-formatted entity, an array of those, or a whole wire-format body',
+    examples: [
+      { command: 'npm run port:preview -- port/samples/aws.lambda/create-function.json', does: 'the entities of one sample event' },
+      { command: 'npm run port:preview -- my-batch.json --sources aws.ec2,aws.s3', does: 'only the mappings of these sources' },
+    ],
+  }, io)
+    .argument('<event.json>', 'file with the event, entity, array or wire-format body')
+    .option('--sources <list>', 'only the mappings of these comma-separated sources (default: all in port/sources.json)', parse.list);
+  return onRun<PreviewOptions>(program, async (opts, [file]) => {
+    const known = Object.keys(loadSources());
+    const unknown = (opts.sources ?? []).filter((s) => !known.includes(s));
+    if (unknown.length) throw new UsageError(`--sources: unknown ${unknown.join(', ')}; known: ${known.join(', ')}`);
+    const result = await preview(readJson(String(file)), opts.sources);
+    io.out(describe(result));
+    return result.failures.length > 0 ? EXIT.failure : EXIT.ok;
+  });
 }
+
+export function runPreview(argv: readonly string[], io: Io): Promise<number> {
+  return runProgram(previewProgram(io), argv, io);
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+if (require.main === module) main(runPreview);

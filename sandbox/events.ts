@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { AwsTarget } from './aws/stack';
+import type { AwsTarget } from '../local/aws/target';
 import { evaluateWebhook, type WebhookMapping } from '../port/mappings/evaluate';
 import { requestBody, requestId } from '../functions/portForwarder/wire';
 

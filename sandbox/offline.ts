@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { freePort, waitForPort } from '../local/ports';
-import { SLS_BIN } from './aws/stack';
+import { SLS_BIN } from '../local/aws/stack';
 import { spawnGroup, type GroupProcess } from './processes';
 
 /**

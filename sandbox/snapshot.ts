@@ -12,36 +12,10 @@ export interface StartupStep {
   ms?: number;
 }
 
-export interface HaloIssueRow {
-  id: string;
-  name: string;
-  type: string;
-  source: string;
-  critical: boolean;
-  asset: string;
-  status: string;
-  /** Key of the Jira ticket carrying this issue's id, when there is one. */
-  ticket?: string;
-}
+import type { BlueprintEntities, HaloIssueRow, TicketRow } from '../local/world';
 
-export interface TicketRow {
-  key: string;
-  haloIssueId: string;
-  summary: string;
-  status: string;
-  history: Array<{ at: string; from: string; to: string }>;
-}
-
-export interface EntityRow {
-  identifier: string;
-  title: string;
-  properties: Record<string, unknown>;
-}
-
-export interface BlueprintEntities {
-  blueprint: string;
-  entities: EntityRow[];
-}
+/** Halo, Jira and Port rows are the world's own (local/world/rows.ts). */
+export type { BlueprintEntities, EntityRow, HaloIssueRow, TicketRow } from '../local/world';
 
 export interface DeadLetterRow {
   messageId: string;

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   say(`\nReady in ${((Date.now() - t0) / 1000).toFixed(1)} s. Dashboard: ${sandbox.dashboardUrl}`);
-  say(guide(sandbox.state.offline?.lambdaEndpoint ?? '', sandbox.state.moto?.endpoint ?? ''));
+  say(guide(sandbox.state.offline?.lambdaEndpoint ?? '', sandbox.state.world?.moto.endpoint ?? ''));
 }
 
 function guide(lambdaEndpoint: string, motoEndpoint: string): string {

@@ -1,28 +1,30 @@
 /**
- * Creates the local stage's events queue and DLQ (with redrive) in the local AWS named by
- * AWS_ENDPOINT_URL — for `sls invoke local --stage local` and `sls offline` without `npm start`.
+ * Deploys the local stage's queues, DLQ and EventBridge rule — the stack's own resources/, as
+ * `npm start` does — into the local AWS named by AWS_ENDPOINT_URL, for `sls invoke local --stage
+ * local` and `sls offline` without `npm start`. Prints the queue URLs; run again, it prints them again.
  *   AWS_ENDPOINT_URL=http://127.0.0.1:5000 npx tsx scripts/local-queues.ts
  * Refuses to run without AWS_ENDPOINT_URL, so it can never touch a real account by accident.
  */
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { deployLocalStack, describeLocalStack, renderResources, type LocalStack } from '../local/aws/stack';
+import { awsTarget } from '../local/aws/target';
 
-const PREFIX = 'halo-jira-port-local-events';
+const STACK_NAME = 'halo-jira-port-local';
 
 async function main(): Promise<void> {
-  if (!process.env.AWS_ENDPOINT_URL) {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  if (!endpoint) {
     process.stderr.write('AWS_ENDPOINT_URL is not set: point it at the local AWS (e.g. http://127.0.0.1:5000 for moto_server)\n');
     process.exit(2);
   }
-  const sqs = new SQSClient({ region: process.env.AWS_REGION ?? 'eu-west-1' });
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${PREFIX}-dlq`, Attributes: { MessageRetentionPeriod: '1209600' } }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
-  const events = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: PREFIX,
-      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 5 }), VisibilityTimeout: '185' },
-    }),
-  );
-  process.stdout.write(`EVENTS_QUEUE_URL=${events.QueueUrl}\nDEAD_LETTER_QUEUE_URL=${dlq.QueueUrl}\n`);
+  const aws = awsTarget(endpoint, process.env.AWS_REGION ?? 'eu-west-1');
+  let stack: LocalStack;
+  try {
+    stack = await deployLocalStack(aws, { resources: await renderResources(), stackName: STACK_NAME });
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'AlreadyExistsException') throw err;
+    stack = await describeLocalStack(aws, STACK_NAME);
+  }
+  process.stdout.write(`EVENTS_QUEUE_URL=${stack.events.url}\nDEAD_LETTER_QUEUE_URL=${stack.deadLetter.url}\n`);
 }
 
 main().catch((err: unknown) => {

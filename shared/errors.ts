@@ -67,8 +67,6 @@ function describeProblem(p: ConfigProblem): string {
   return `${p.variable}${shown}; expected ${p.expected}`;
 }
 
-export const isRetryable = (err: unknown): err is RetryableError => err instanceof RetryableError;
-
 /** A one-line reason fit for a log line or an SQS message attribute (≤ 256 chars). */
 export function reasonOf(err: unknown): string {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -1,12 +1,18 @@
-import { EnvReader, parsePairs, type Env } from '../../shared/config/env';
+import { parsePairs, type Env } from '../../shared/config/env';
+import {
+  httpsRequired, readFunctionSettings, secretNames, settingsReader, type FunctionSettings, type SecretName,
+} from '../../shared/function/settings';
+import SETTINGS from './settings.json';
 
 /**
  * jiraSync configuration: the variable names of the tool users migrate from, parsed once at
- * cold start. Every bad value is reported in one ConfigError naming the variable, the value
+ * cold start. Names, defaults and which are secrets: settings.json (also read by resources/settings.js).
+ * Every bad value is reported in one ConfigError naming the variable, the value
  * and the expected form. Jira field *names* are checked later, against GET /rest/api/3/field.
  */
-export const CREDENTIALS = ['HALO_API_KEY', 'HALO_API_SECRET_KEY', 'JIRA_API_USER', 'JIRA_API_TOKEN'] as const;
-export type Credential = (typeof CREDENTIALS)[number];
+export { SETTINGS };
+export const CREDENTIALS = secretNames(SETTINGS);
+export type Credential = SecretName<typeof SETTINGS>;
 
 /** `JIRA_FIELD_MAPPING` aliases → Halo v3 issue attribute (the 2.0.0 tool's table). */
 export const HALO_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
@@ -30,7 +36,7 @@ export interface StaticField {
   value: string;
 }
 
-export interface SyncConfig {
+export interface SyncConfig extends FunctionSettings {
   haloBaseUrl: string;
   jiraBaseUrl: string;
   jiraProjectKey: string;
@@ -51,14 +57,26 @@ export interface SyncConfig {
   fieldMapping: readonly FieldMapping[];
   fieldStatic: readonly StaticField[];
   dryRun: boolean;
+  /** DynamoDB table holding the create ledger, the retry set and the run lease. */
+  stateTable: string;
+  /** Create the state table when it does not exist (the `local` stage only; deployed stages get it from CloudFormation). */
+  stateTableAutoCreate: boolean;
+  /** Length of the run lease; renewed while the run lives, so a crashed run frees it within this time. */
+  leaseSeconds: number;
+  /** How long Jira search may lag behind a create: an unanswered create is trusted to search after this. */
+  searchLagBoundSeconds: number;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
 
-/** `api.cloudpassage.com` → `https://api.cloudpassage.com`; a full http(s) base URL is kept (minus a trailing /). */
-export function haloBaseUrl(raw: string): string | undefined {
+/**
+ * `api.cloudpassage.com` → `https://api.cloudpassage.com`; a full https base URL (or http, unless
+ * `https` is required) is kept (minus a trailing /).
+ */
+export function haloBaseUrl(raw: string, opts: { https?: boolean } = {}): string | undefined {
   if (/^https?:\/\//i.test(raw)) {
     const u = new URL(raw);
+    if (opts.https && u.protocol !== 'https:') return undefined;
     if (u.username || u.password || u.search || u.hash) return undefined;
     return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
   }
@@ -79,20 +97,25 @@ function pairs<T>(raw: string, make: (key: string, value: string) => T | undefin
 }
 
 export function loadConfig(env: Env): SyncConfig {
-  const r = new EnvReader(env);
-  for (const name of CREDENTIALS) {
-    if (r.raw(name) === undefined && r.raw(`${name}_SSM_PARAM`) === undefined) {
-      r.fail(name, undefined, `the value (plain or KMS-encrypted base64), or ${name}_SSM_PARAM naming an SSM SecureString`);
-    }
-  }
-  const halo = r.custom('HALO_API_HOSTNAME', 'a host name (api.cloudpassage.com) or a base URL (http://127.0.0.1:8081)', haloBaseUrl, {
-    default: 'https://api.cloudpassage.com',
+  const r = settingsReader(env, SETTINGS);
+  const common = readFunctionSettings(r, SETTINGS);
+  const https = httpsRequired(common);
+  const halo = r.custom(
+    'HALO_API_HOSTNAME',
+    `a host name (api.cloudpassage.com) or a base URL (${https ? 'https://halo.example.com' : 'http://127.0.0.1:8081'})`,
+    (v) => haloBaseUrl(v, { https }),
+    { required: true },
+  );
+  const jiraUrl = r.url('JIRA_API_URL', {
+    required: true,
+    https,
+    expected: `the Jira Cloud base URL, e.g. https://example.atlassian.net${https ? ' (https:// outside the local stage)' : ''}`,
   });
-  const jiraUrl = r.url('JIRA_API_URL', { required: true, expected: 'the Jira Cloud base URL, e.g. https://example.atlassian.net' });
   const hardClosed = r.raw('STATUS_HARD_CLOSED') !== undefined ? 'STATUS_HARD_CLOSED' : 'ISSUE_STATUS_HARD_CLOSED';
   const aliases = Object.keys(HALO_ALIASES).join(', ');
   const config: SyncConfig = {
-    haloBaseUrl: halo ?? 'https://api.cloudpassage.com',
+    ...common,
+    haloBaseUrl: halo ?? '',
     jiraBaseUrl: (jiraUrl ?? '').replace(/\/+$/, ''),
     jiraProjectKey: r.string('JIRA_PROJECT_KEY', { required: true, expected: 'a Jira project key, e.g. SEC' }),
     jiraIssueType: r.string('JIRA_ISSUE_TYPE', { required: true, expected: 'an issue type name, e.g. Bug' }),
@@ -101,10 +124,10 @@ export function loadConfig(env: Env): SyncConfig {
     reopenTransition: r.string('ISSUE_REOPEN_TRANSITION', { required: true, expected: 'a transition name, e.g. Reopen' }),
     statusClosed: r.string('ISSUE_STATUS_CLOSED', { required: true, expected: 'a status name, e.g. Closed' }),
     statusHardClosed: r.list(hardClosed, { expected: "comma-separated status names, e.g. Won't Fix,Done" }),
-    timeRangeMinutes: r.int('TIME_RANGE', { default: 15, min: 1, expected: 'a whole number of minutes ≥ 1' }),
+    timeRangeMinutes: r.int('TIME_RANGE', { required: true, min: 1, expected: 'a whole number of minutes ≥ 1' }),
     checkpointParam: r.custom('AWS_SSM_TIMESTAMP_PARAM', 'an SSM parameter name, e.g. /CloudPassage-Jira/issues/timestamp', (v) =>
-      /^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(v) ? v : undefined, { default: '/CloudPassage-Jira/issues/timestamp' }) ?? '/CloudPassage-Jira/issues/timestamp',
-    syncMax: r.int('ISSUE_SYNC_MAX', { default: 2000, min: 1 }),
+      /^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(v) ? v : undefined, { required: true }) ?? '',
+    syncMax: r.int('ISSUE_SYNC_MAX', { required: true, min: 1 }),
     criticalOnly: r.bool('CRITICAL_ONLY'),
     noComment: r.bool('NO_COMMENT'),
     noSva: r.bool('NO_SVA'),
@@ -119,6 +142,12 @@ export function loadConfig(env: Env): SyncConfig {
       ) ?? [],
     fieldStatic: r.custom('JIRA_FIELD_STATIC', '<jira field name or id>:<value>;…', (v) => pairs(v, (jiraField, value) => ({ jiraField, value }))) ?? [],
     dryRun: r.bool('DRY_RUN'),
+    stateTable: r.custom('JIRA_SYNC_STATE_TABLE', 'a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)', (v) => (/^[A-Za-z0-9_.-]{3,255}$/.test(v) ? v : undefined), {
+      required: true,
+    }) ?? '',
+    stateTableAutoCreate: r.bool('JIRA_SYNC_STATE_TABLE_AUTOCREATE'),
+    leaseSeconds: r.int('JIRA_SYNC_LEASE_SECONDS', { required: true, min: 1, max: 900 }),
+    searchLagBoundSeconds: r.int('JIRA_SEARCH_LAG_SECONDS', { required: true, min: 0, max: 86_400 }),
   };
   r.done();
   return config;

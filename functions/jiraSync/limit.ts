@@ -1,13 +1,28 @@
-/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+/** A run-wide stop signal: once set, no new unit of work starts anywhere in the run. */
+export interface StopSignal {
+  readonly stopped: boolean;
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` in flight; results keep the input order.
+ * After the first error (or once `stop` is set) no new item starts; the items already in flight
+ * are awaited, so nothing of this call still runs when it settles. Then the first error is thrown.
+ */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>, stop?: StopSignal): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failure && !stop?.stopped) {
       const i = next++;
-      results[i] = await fn(items[i]!, i);
+      try {
+        results[i] = await fn(items[i]!, i);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
   return results;
 }

@@ -1,8 +1,17 @@
 import { EnvReader, type Env } from '../../shared/config/env';
+import { httpsRequired, readFunctionSettings, settingsReader, type FunctionSettings, type SecretName } from '../../shared/function/settings';
+import type { Secrets } from '../../shared/middleware/secrets';
+import SETTINGS from './settings.json';
 
-/** Everything the forwarder reads from its environment, parsed once per container. */
-export interface ForwarderConfig {
-  webhookUrl: string;
+/**
+ * Everything the forwarder reads from its environment, parsed once per container. Names, defaults
+ * and which are secrets: settings.json (also read by resources/settings.js).
+ */
+export { SETTINGS };
+export type WebhookSecret = SecretName<typeof SETTINGS>;
+export const WEBHOOK_SECRET: WebhookSecret = 'PORT_WEBHOOK_URL';
+
+export interface ForwarderConfig extends FunctionSettings {
   deadLetterQueueUrl: string;
   /** Port requests in flight at once. */
   concurrency: number;
@@ -11,22 +20,29 @@ export interface ForwarderConfig {
   requestTimeoutMs: number;
 }
 
-export const WEBHOOK_SECRET = 'PORT_WEBHOOK_URL';
-
-/** `webhookUrl` is the resolved secret (SSM, KMS or plain), never echoed in an error. */
-export function readForwarderConfig(env: Env, webhookUrl: string | undefined): ForwarderConfig {
-  const r = new EnvReader({ ...env, [WEBHOOK_SECRET]: webhookUrl });
+export function readForwarderConfig(env: Env): ForwarderConfig {
+  const r = settingsReader(env, SETTINGS);
   const config = {
-    webhookUrl: r.url(WEBHOOK_SECRET, {
-      required: true,
-      secret: true,
-      expected: 'the Port ingest URL https://<ingest-host>/<webhookKey> (plain, KMS-encrypted, or via PORT_WEBHOOK_URL_SSM_PARAM)',
-    }) as string,
-    deadLetterQueueUrl: r.url('DEAD_LETTER_QUEUE_URL', { required: true, expected: 'the SQS URL of the dead-letter queue' }) as string,
-    concurrency: r.int('FORWARDER_CONCURRENCY', { default: 8, min: 1, max: 64 }),
-    deadlineMarginMs: r.int('FORWARDER_DEADLINE_MARGIN_MS', { default: 3000, min: 500, max: 60_000 }),
-    requestTimeoutMs: r.int('PORT_REQUEST_TIMEOUT_MS', { default: 10_000, min: 500, max: 60_000 }),
+    ...readFunctionSettings(r, SETTINGS),
+    deadLetterQueueUrl: r.url('DEAD_LETTER_QUEUE_URL', { required: true, expected: 'the SQS URL of the dead-letter queue' }) ?? '',
+    concurrency: r.int('FORWARDER_CONCURRENCY', { required: true, min: 1, max: 64 }),
+    deadlineMarginMs: r.int('FORWARDER_DEADLINE_MARGIN_MS', { required: true, min: 500, max: 60_000 }),
+    requestTimeoutMs: r.int('PORT_REQUEST_TIMEOUT_MS', { required: true, min: 500, max: 60_000 }),
   };
   r.done();
   return config;
+}
+
+/** The resolved webhook URL (SSM, KMS or plain), checked for its form; never echoed in an error. */
+export function readWebhookUrl(secrets: Secrets<WebhookSecret>, config: FunctionSettings): string {
+  const https = httpsRequired(config);
+  const r = new EnvReader({ [WEBHOOK_SECRET]: secrets.get(WEBHOOK_SECRET) });
+  const url = r.url(WEBHOOK_SECRET, {
+    required: true,
+    secret: true,
+    https,
+    expected: `the Port ingest URL ${https ? 'https' : 'http(s)'}://<ingest-host>/<webhookKey> (plain, KMS-encrypted, or via PORT_WEBHOOK_URL_SSM_PARAM)`,
+  });
+  r.done();
+  return url ?? '';
 }

@@ -1,27 +1,12 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { secrets, ssmFetchData, type SecretsContext } from '../../shared/middleware/secrets';
-import { logger, metrics } from '../../shared/observability';
-import { WEBHOOK_SECRET } from './config';
+import { lambdaHandler } from '../../shared/function/handler';
+import { readForwarderConfig, readWebhookUrl, SETTINGS } from './config';
 import { forwardBatch } from './invocation';
 
-type Context = SecretsContext<typeof WEBHOOK_SECRET>;
-
-const fromSsm = ssmFetchData([WEBHOOK_SECRET], process.env);
-
-/** Required only when used: a cold start without SSM never loads the SSM SDK. */
-function ssmMiddleware(fetchData: Record<string, string>) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ssm = (require('@middy/ssm') as typeof import('@middy/ssm')).default;
-  return ssm({ fetchData, setToContext: true, cacheExpiry: -1 });
-}
-
-export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics))
-  // Only when PORT_WEBHOOK_URL_SSM_PARAM is set; cacheExpiry -1: fetched once, no refresh timer.
-  .use(Object.keys(fromSsm).length > 0 ? [ssmMiddleware(fromSsm)] : [])
-  .use(secrets({ names: [WEBHOOK_SECRET], env: process.env }))
-  .handler((event, context) => forwardBatch(event.Records, process.env, context.secrets[WEBHOOK_SECRET], context));
+/** SQS batches: config → secrets (the webhook URL, checked) → one forwarded batch. */
+export const handler = lambdaHandler({
+  settings: SETTINGS,
+  readConfig: readForwarderConfig,
+  checkSecrets: (secrets, config) => void readWebhookUrl(secrets, config),
+  invoke: (event: SQSEvent, invocation): Promise<SQSBatchResponse> => forwardBatch(event.Records, invocation),
+});

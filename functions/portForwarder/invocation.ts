@@ -1,50 +1,48 @@
 import type { SQSBatchResponse } from 'aws-lambda';
-import type { Env } from '../../shared/config/env';
+import type { Invocation } from '../../shared/function/handler';
 import { lambdaDeadline } from '../../shared/http/retry';
+import type { Secrets } from '../../shared/middleware/secrets';
 import { count, logger } from '../../shared/observability';
 import { PortIngestClient } from './clients/port-ingest';
-import { readForwarderConfig, type ForwarderConfig } from './config';
+import { readWebhookUrl, type ForwarderConfig, type WebhookSecret } from './config';
 import { SqsDeadLetterQueue } from './dead-letter';
 import { forwardRecords } from './forward';
 import type { SqsRecordLike } from './triage';
 
-interface Wiring {
-  config: ForwarderConfig;
+interface Clients {
   ingest: PortIngestClient;
   deadLetters: SqsDeadLetterQueue;
 }
 
-let wiring: Wiring | undefined;
+/**
+ * Clients keep their connections across invocations, and are built again when the secrets change
+ * (the secrets middleware hands on a new object only then, e.g. after a rotated webhook URL).
+ */
+const clientsFor = new WeakMap<Secrets<WebhookSecret>, Clients>();
 
-/** Config and clients are built once per container, after the secrets middleware resolved the webhook URL. */
-function wire(env: Env, webhookUrl: string | undefined): Wiring {
-  if (!wiring) {
-    const config = readForwarderConfig(env, webhookUrl);
-    wiring = {
-      config,
-      ingest: new PortIngestClient({
-        webhookUrl: config.webhookUrl,
-        timeoutMs: config.requestTimeoutMs,
-        maxSockets: config.concurrency,
-        onRetry: ({ attempt, delayMs, reason }) => {
-          count('retried');
-          logger.debug('retrying Port request', { attempt, delayMs, reason });
-        },
-      }),
-      deadLetters: new SqsDeadLetterQueue(config.deadLetterQueueUrl),
-    };
-  }
-  return wiring;
+function connect(config: ForwarderConfig, secrets: Secrets<WebhookSecret>): Clients {
+  return {
+    ingest: new PortIngestClient({
+      webhookUrl: readWebhookUrl(secrets, config),
+      timeoutMs: config.requestTimeoutMs,
+      maxSockets: config.concurrency,
+      onRetry: ({ attempt, delayMs, reason }) => {
+        count('retried');
+        logger.debug('retrying Port request', { attempt, delayMs, reason });
+      },
+    }),
+    deadLetters: new SqsDeadLetterQueue(config.deadLetterQueueUrl),
+  };
 }
 
 /** One SQS batch: forward it, then report the outcome as metrics and one log line. */
 export async function forwardBatch(
   records: readonly SqsRecordLike[],
-  env: Env,
-  webhookUrl: string | undefined,
-  context: { getRemainingTimeInMillis(): number },
+  { config, secrets, context }: Invocation<ForwarderConfig, WebhookSecret>,
 ): Promise<SQSBatchResponse> {
-  const { config, ingest, deadLetters } = wire(env, webhookUrl);
+  const clients = clientsFor.get(secrets) ?? connect(config, secrets);
+  clientsFor.set(secrets, clients);
+  const { ingest, deadLetters } = clients;
   const report = await forwardRecords(records, {
     ingest,
     deadLetters,

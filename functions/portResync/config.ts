@@ -1,13 +1,18 @@
 import { EnvReader, type Env } from '../../shared/config/env';
+import { httpsRequired, readFunctionSettings, settingsReader, type FunctionSettings, type SecretName } from '../../shared/function/settings';
+import type { Secrets } from '../../shared/middleware/secrets';
 import { SOURCE_BLUEPRINTS } from '../../port/mappings/definitions';
+import SETTINGS from './settings.json';
 
-/** Everything portResync reads from its environment, parsed once per container. */
-export interface ResyncConfig {
+/**
+ * Everything portResync reads from its environment, parsed once per container. Names, defaults
+ * and which are secrets: settings.json (also read by resources/settings.js).
+ */
+export { SETTINGS };
+export type ResyncSecret = SecretName<typeof SETTINGS>;
+
+export interface ResyncConfig extends FunctionSettings {
   portApiUrl: string;
-  clientId: string;
-  clientSecret: string;
-  /** When set, entities are written through the webhook's ingest (500 per request); else the bulk API (20). */
-  webhookUrl?: string;
   sources: string[];
   region: string;
   /** SSM parameter holding the progress of an unfinished resync and the last summary; unset: no continuation. */
@@ -19,32 +24,58 @@ export interface ResyncConfig {
   awsConcurrency: number;
 }
 
-export const CLIENT_ID = 'PORT_CLIENT_ID';
-export const CLIENT_SECRET = 'PORT_CLIENT_SECRET';
-export const WEBHOOK_URL = 'PORT_WEBHOOK_URL';
-export const SECRET_NAMES = [CLIENT_ID, CLIENT_SECRET, WEBHOOK_URL] as const;
-export type ResyncSecret = (typeof SECRET_NAMES)[number];
+/** The resolved credentials (plain, KMS or SSM), checked for their form; never echoed in an error. */
+export interface PortCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** When set, entities are written through the webhook's ingest (500 per request); else the bulk API (20). */
+  webhookUrl?: string;
+}
 
-/** Port's EU API (the legacy host still answers; US organisations use https://api.us.port.io). */
-export const DEFAULT_PORT_API_URL = 'https://api.getport.io';
 const KNOWN_SOURCES = Object.keys(SOURCE_BLUEPRINTS);
 
-/** `secrets` are the resolved values (plain, KMS or SSM), never echoed in an error. */
-export function readResyncConfig(env: Env, secrets: Partial<Record<ResyncSecret, string>>): ResyncConfig {
-  const r = new EnvReader({ ...env, ...secrets });
-  const viaSsm = (name: string): string => `(plain, KMS-encrypted, or via ${name}_SSM_PARAM)`;
+export function readResyncConfig(env: Env): ResyncConfig {
+  const r = settingsReader(env, SETTINGS);
+  const settings = readFunctionSettings(r, SETTINGS);
   const config: ResyncConfig = {
-    portApiUrl: r.url('PORT_API_URL', { default: DEFAULT_PORT_API_URL, expected: 'the Port API base URL, e.g. https://api.getport.io or https://api.us.port.io' }) as string,
-    clientId: r.string(CLIENT_ID, { required: true, secret: true, expected: `the Port client id ${viaSsm(CLIENT_ID)}` }),
-    clientSecret: r.string(CLIENT_SECRET, { required: true, secret: true, expected: `the Port client secret ${viaSsm(CLIENT_SECRET)}` }),
-    webhookUrl: r.url(WEBHOOK_URL, { secret: true, expected: `the Port ingest URL https://<ingest-host>/<webhookKey> ${viaSsm(WEBHOOK_URL)}` }),
-    sources: r.list('EVENT_SOURCES', { default: KNOWN_SOURCES, item: new RegExp(`^(${KNOWN_SOURCES.map((s) => s.replace('.', '\\.')).join('|')})$`), expected: `a comma-separated subset of ${KNOWN_SOURCES.join(',')}` }),
+    ...settings,
+    portApiUrl: r.url('PORT_API_URL', {
+      required: true,
+      https: httpsRequired(settings),
+      expected: 'the Port API base URL, e.g. https://api.getport.io (EU) or https://api.us.port.io (US)',
+    }) ?? '',
+    sources: r.list('EVENT_SOURCES', {
+      default: KNOWN_SOURCES,
+      item: new RegExp(`^(${KNOWN_SOURCES.map((s) => s.replace('.', '\\.')).join('|')})$`),
+      expected: `a comma-separated subset of ${KNOWN_SOURCES.join(',')}`,
+    }),
     region: r.string('AWS_REGION', { required: true, expected: 'the region to list (Lambda sets it)' }),
-    stateParam: r.string('RESYNC_STATE_PARAM', { expected: 'an SSM parameter name such as /halo-jira-port/prod/port-resync' }),
-    deadlineMarginMs: r.int('RESYNC_DEADLINE_MARGIN_MS', { default: 10_000, min: 1000, max: 120_000 }),
-    requestTimeoutMs: r.int('PORT_REQUEST_TIMEOUT_MS', { default: 10_000, min: 500, max: 60_000 }),
-    awsConcurrency: r.int('RESYNC_AWS_CONCURRENCY', { default: 8, min: 1, max: 64 }),
+    stateParam: r.custom('RESYNC_STATE_PARAM', 'an SSM parameter name such as /halo-jira-port/prod/port-resync', (v) => (v.startsWith('/') ? v : undefined)),
+    deadlineMarginMs: r.int('RESYNC_DEADLINE_MARGIN_MS', { required: true, min: 1000, max: 120_000 }),
+    requestTimeoutMs: r.int('PORT_REQUEST_TIMEOUT_MS', { required: true, min: 500, max: 60_000 }),
+    awsConcurrency: r.int('RESYNC_AWS_CONCURRENCY', { required: true, min: 1, max: 64 }),
   };
   r.done();
   return config;
+}
+
+export function readPortCredentials(secrets: Secrets<ResyncSecret>, config: FunctionSettings): PortCredentials {
+  const https = httpsRequired(config);
+  const viaSsm = (name: string): string => `(plain, KMS-encrypted, or via ${name}_SSM_PARAM)`;
+  const r = new EnvReader({
+    PORT_CLIENT_ID: secrets.get('PORT_CLIENT_ID'),
+    PORT_CLIENT_SECRET: secrets.get('PORT_CLIENT_SECRET'),
+    PORT_WEBHOOK_URL: secrets.find('PORT_WEBHOOK_URL'),
+  });
+  const credentials: PortCredentials = {
+    clientId: r.string('PORT_CLIENT_ID', { required: true, secret: true, expected: `the Port client id ${viaSsm('PORT_CLIENT_ID')}` }),
+    clientSecret: r.string('PORT_CLIENT_SECRET', { required: true, secret: true, expected: `the Port client secret ${viaSsm('PORT_CLIENT_SECRET')}` }),
+    webhookUrl: r.url('PORT_WEBHOOK_URL', {
+      secret: true,
+      https,
+      expected: `the Port ingest URL ${https ? 'https' : 'http(s)'}://<ingest-host>/<webhookKey> ${viaSsm('PORT_WEBHOOK_URL')}, or unset to write through the bulk API`,
+    }),
+  };
+  r.done();
+  return credentials;
 }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { freePort, waitForPort } from '../ports';
+import { awsTarget, MOTO_ACCOUNT, type AwsTarget } from './target';
 
 /**
  * moto_server as the local AWS (SQS, SSM, KMS, EventBridge, CloudFormation), on 127.0.0.1 and a
@@ -10,11 +11,13 @@ export interface Moto {
   port: number;
   /** Environment for SDK clients and child processes (endpoint, region, dummy credentials). */
   env: Record<string, string>;
+  /** The same, as config for SDK clients in this process. */
+  aws: AwsTarget;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export const MOTO_ACCOUNT = '123456789012';
+export { MOTO_ACCOUNT };
 
 export function motoAvailable(): boolean {
   return spawnSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).status === 0;
@@ -53,6 +56,7 @@ export async function startMoto(region = 'eu-west-1'): Promise<Moto> {
     endpoint,
     port,
     env,
+    aws: awsTarget(endpoint, region),
     reset: async () => {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },

@@ -3,15 +3,20 @@
  * are validated on create/edit and stored (in the shape Jira returns them). Pure, no I/O.
  */
 import { checkAdf } from './adf';
-import type { CustomFieldConfig, CustomFieldKind } from './config';
+import type { CustomFieldConfig, CustomFieldKind, ProjectConfig } from './config';
 
 /** How a value is checked and searched. */
 export type ValueKind =
   | 'string' // single-line text (≤ 255)
   | 'richtext' // ADF document
   | 'option'
+  | 'options' // multi-select: [{value}]
+  | 'cascading' // {value, child: {value}}
+  | 'components' // [{name}] among the project's components
+  | 'versions' // [{name}] among the project's versions
   | 'number'
   | 'labels'
+  | 'date'
   | 'datetime'
   | 'priority'
   | 'user'
@@ -35,7 +40,9 @@ export interface FieldDef {
   navigable: boolean;
   orderable: boolean;
   searchable: boolean;
-  options?: { id: string; value: string }[];
+  options?: { id: string; value: string; children?: { id: string; value: string }[] }[];
+  /** Names a `components` / `versions` field accepts, with their ids. */
+  named?: { id: string; name: string }[];
 }
 
 export const PRIORITIES = [
@@ -47,13 +54,18 @@ export const PRIORITIES = [
 ];
 
 const CF_TYPE = 'com.atlassian.jira.plugin.system.customfieldtypes:';
+/** Schema of each custom field type as GET /field and createmeta describe it. */
 const CUSTOM_SCHEMA: Record<CustomFieldKind, { type: string; items?: string; valueKind: ValueKind }> = {
   textfield: { type: 'string', valueKind: 'string' },
   textarea: { type: 'string', valueKind: 'richtext' },
   select: { type: 'option', valueKind: 'option' },
+  multiselect: { type: 'array', items: 'option', valueKind: 'options' },
+  cascadingselect: { type: 'option-with-child', valueKind: 'cascading' },
   float: { type: 'number', valueKind: 'number' },
   labels: { type: 'array', items: 'string', valueKind: 'labels' },
+  datepicker: { type: 'date', valueKind: 'date' },
   datetime: { type: 'datetime', valueKind: 'datetime' },
+  userpicker: { type: 'user', valueKind: 'user' },
 };
 
 function system(
@@ -69,7 +81,10 @@ function system(
   };
 }
 
-export function buildFieldCatalogue(customFields: CustomFieldConfig[]): FieldDef[] {
+const named = (names: string[], base: number): { id: string; name: string }[] => names.map((name, i) => ({ id: String(base + i), name }));
+
+export function buildFieldCatalogue(customFields: CustomFieldConfig[], project: Pick<ProjectConfig, 'components' | 'versions'>): FieldDef[] {
+  const versions = named(project.versions, 10_200);
   const systemFields: FieldDef[] = [
     system('summary', 'Summary', 'string', 'string', { settable: true, required: true }),
     system('description', 'Description', 'string', 'richtext', { settable: true, orderable: false }),
@@ -77,6 +92,10 @@ export function buildFieldCatalogue(customFields: CustomFieldConfig[]): FieldDef
     system('labels', 'Labels', 'array', 'labels', { settable: true, schema: { type: 'array', items: 'string', system: 'labels' } }),
     system('priority', 'Priority', 'priority', 'priority', { settable: true }),
     system('assignee', 'Assignee', 'user', 'user', { settable: true }),
+    system('components', 'Components', 'array', 'components', { settable: true, orderable: false, schema: { type: 'array', items: 'component', system: 'components' }, named: named(project.components, 10_100) }),
+    system('versions', 'Affects versions', 'array', 'versions', { settable: true, orderable: false, schema: { type: 'array', items: 'version', system: 'versions' }, named: versions }),
+    system('fixVersions', 'Fix versions', 'array', 'versions', { settable: true, orderable: false, schema: { type: 'array', items: 'version', system: 'fixVersions' }, named: versions }),
+    system('duedate', 'Due date', 'date', 'date', { settable: true }),
     system('project', 'Project', 'project', 'project', { settable: true, required: true }),
     system('issuetype', 'Issue Type', 'issuetype', 'issuetype', { settable: true, required: true, clauseNames: ['issuetype', 'type'] }),
     system('status', 'Status', 'status', 'status'),
@@ -97,7 +116,11 @@ export function buildFieldCatalogue(customFields: CustomFieldConfig[]): FieldDef
       schema: { type: shape.type, ...(shape.items ? { items: shape.items } : {}), custom: `${CF_TYPE}${cf.kind}`, customId: cf.customId },
       valueKind: shape.valueKind, settable: cf.onScreen ?? true, required: cf.required ?? false,
       navigable: true, orderable: cf.kind !== 'textarea', searchable: true,
-      options: cf.options?.map((value, i) => ({ id: String(10_000 + (cf.customId % 1000) * 10 + i), value })),
+      options: cf.options?.map((value, i) => {
+        const id = 10_000 + (cf.customId % 1000) * 10 + i;
+        const children = cf.children?.[value]?.map((child, j) => ({ id: String(id * 100 + j), value: child }));
+        return { id: String(id), value, ...(children ? { children } : {}) };
+      }),
     };
   });
   return [...systemFields, ...custom];
@@ -114,11 +137,49 @@ export function fieldDetails(f: FieldDef): Record<string, unknown> {
 
 export type FieldValueResult = { ok: true; value: unknown } | { ok: false; message: string };
 
+/** What value checks need from the site: its URL (for `self` links) and the users that exist. */
+export interface ValueContext {
+  siteUrl: string;
+  accountIds: ReadonlySet<string>;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const SINGLE_LINE_LIMIT = 255;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Jira's date-time input: ISO 8601 with an offset, e.g. 2015-11-18T14:39:00.000+1100. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+function calendarDate(raw: string): boolean {
+  const m = DATE.exec(raw);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+type Option = NonNullable<FieldDef['options']>[number];
+const optionBean = (o: Pick<Option, 'id' | 'value'>, ctx: ValueContext) => ({ self: `${ctx.siteUrl}/rest/api/3/customFieldOption/${o.id}`, value: o.value, id: o.id });
+
+/** An option given as {value} or {id}, among `options`. */
+function pickOption(raw: unknown, options: readonly Pick<Option, 'id' | 'value'>[] | undefined, f: FieldDef): { ok: true; option: Pick<Option, 'id' | 'value'> } | { ok: false; message: string } {
+  if (!isObject(raw) || (typeof raw.value !== 'string' && typeof raw.id !== 'string')) return { ok: false, message: `Specify a valid 'id' or 'name' for ${f.name}` };
+  const option = options?.find((o) => o.value === raw.value || o.id === raw.id);
+  return option ? { ok: true, option } : { ok: false, message: `Option value '${String(raw.value ?? raw.id)}' is not valid` };
+}
+
+/** `[{name}]` or `[{id}]` among the project's components / versions. */
+function pickNamed(raw: unknown, f: FieldDef, what: 'Component' | 'Version', ctx: ValueContext): FieldValueResult {
+  if (!Array.isArray(raw)) return { ok: false, message: 'data was not an array' };
+  const out: unknown[] = [];
+  for (const item of raw) {
+    const found = isObject(item) ? f.named?.find((n) => n.name === item.name || n.id === item.id) : undefined;
+    if (!found) return { ok: false, message: `${what} name '${isObject(item) ? String(item.name ?? item.id) : String(item)}' is not valid` };
+    out.push({ self: `${ctx.siteUrl}/rest/api/3/${what.toLowerCase()}/${found.id}`, id: found.id, name: found.name });
+  }
+  return { ok: true, value: out };
+}
 
 /** Checks a create/edit value against the field's schema; returns it in stored (response) form. */
-export function checkFieldValue(f: FieldDef, raw: unknown, siteUrl: string): FieldValueResult {
+export function checkFieldValue(f: FieldDef, raw: unknown, ctx: ValueContext): FieldValueResult {
   if (raw === null && !f.required) return { ok: true, value: null };
   switch (f.valueKind) {
     case 'string': {
@@ -135,13 +196,33 @@ export function checkFieldValue(f: FieldDef, raw: unknown, siteUrl: string): Fie
       return check.ok ? { ok: true, value: raw } : { ok: false, message: check.message };
     }
     case 'option': {
-      if (!isObject(raw) || (typeof raw.value !== 'string' && typeof raw.id !== 'string')) {
-        return { ok: false, message: `Specify a valid 'id' or 'name' for ${f.name}` };
-      }
-      const opt = f.options?.find((o) => o.value === raw.value || o.id === raw.id);
-      if (!opt) return { ok: false, message: `Option value '${String(raw.value ?? raw.id)}' is not valid` };
-      return { ok: true, value: { self: `${siteUrl}/rest/api/3/customFieldOption/${opt.id}`, value: opt.value, id: opt.id } };
+      const picked = pickOption(raw, f.options, f);
+      return picked.ok ? { ok: true, value: optionBean(picked.option, ctx) } : picked;
     }
+    case 'options': {
+      if (!Array.isArray(raw)) return { ok: false, message: 'data was not an array' };
+      const out: unknown[] = [];
+      for (const item of raw) {
+        const picked = pickOption(item, f.options, f);
+        if (!picked.ok) return picked;
+        out.push(optionBean(picked.option, ctx));
+      }
+      return { ok: true, value: out };
+    }
+    case 'cascading': {
+      const parent = pickOption(raw, f.options, f);
+      if (!parent.ok) return parent;
+      const child = (raw as Record<string, unknown>).child;
+      if (child === undefined || child === null) return { ok: true, value: optionBean(parent.option, ctx) };
+      const kids = f.options?.find((o) => o.id === parent.option.id)?.children;
+      const picked = pickOption(child, kids, f);
+      if (!picked.ok) return { ok: false, message: `${picked.message} for parent option '${parent.option.value}'` };
+      return { ok: true, value: { ...optionBean(parent.option, ctx), child: optionBean(picked.option, ctx) } };
+    }
+    case 'components':
+      return pickNamed(raw, f, 'Component', ctx);
+    case 'versions':
+      return pickNamed(raw, f, 'Version', ctx);
     case 'number':
       return typeof raw === 'number' && Number.isFinite(raw)
         ? { ok: true, value: raw }
@@ -152,19 +233,24 @@ export function checkFieldValue(f: FieldDef, raw: unknown, siteUrl: string): Fie
       if (bad !== undefined) return { ok: false, message: `The label '${bad}' contains spaces which is invalid.` };
       return { ok: true, value: raw };
     }
-    case 'datetime':
-      return typeof raw === 'string' && !Number.isNaN(Date.parse(raw))
+    case 'date':
+      return typeof raw === 'string' && calendarDate(raw)
         ? { ok: true, value: raw }
-        : { ok: false, message: `Invalid date format for ${f.name}.` };
+        : { ok: false, message: `Error parsing date string: ${String(typeof raw === 'string' ? raw : JSON.stringify(raw))}` };
+    case 'datetime':
+      return typeof raw === 'string' && DATE_TIME.test(raw) && !Number.isNaN(Date.parse(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')))
+        ? { ok: true, value: raw }
+        : { ok: false, message: `Invalid date format for ${f.name}. Please enter the date-time as yyyy-MM-ddTHH:mm:ss.SSSZ.` };
     case 'priority': {
       const p = isObject(raw) ? PRIORITIES.find((x) => x.id === raw.id || x.name === raw.name) : undefined;
       if (!p) return { ok: false, message: 'Specify the Priority (id or name) in the string format' };
-      return { ok: true, value: { self: `${siteUrl}/rest/api/3/priority/${p.id}`, iconUrl: `${siteUrl}/images/icons/priorities/${p.name.toLowerCase()}.svg`, name: p.name, id: p.id } };
+      return { ok: true, value: { self: `${ctx.siteUrl}/rest/api/3/priority/${p.id}`, iconUrl: `${ctx.siteUrl}/images/icons/priorities/${p.name.toLowerCase()}.svg`, name: p.name, id: p.id } };
     }
-    case 'user':
-      return isObject(raw) && typeof raw.accountId === 'string'
-        ? { ok: true, value: { accountId: raw.accountId, self: `${siteUrl}/rest/api/3/user?accountId=${raw.accountId}` } }
-        : { ok: false, message: "Specify the user's accountId as an object: {\"accountId\": \"…\"}" };
+    case 'user': {
+      if (!isObject(raw) || typeof raw.accountId !== 'string') return { ok: false, message: "Specify the user's accountId as an object: {\"accountId\": \"…\"}" };
+      if (!ctx.accountIds.has(raw.accountId)) return { ok: false, message: `Specify a valid value for ${f.name}: no user with accountId '${raw.accountId}'` };
+      return { ok: true, value: { accountId: raw.accountId, self: `${ctx.siteUrl}/rest/api/3/user?accountId=${raw.accountId}` } };
+    }
     default:
       return { ok: false, message: `Field '${f.id}' cannot be set. It is not on the appropriate screen, or unknown.` };
   }

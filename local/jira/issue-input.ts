@@ -64,7 +64,7 @@ export function checkIssueInput(body: unknown, site: JiraSite, mode: 'create' | 
     if (!f || !f.settable) { errors[id] = notSettable(id); continue; }
     if (errors[id]) continue;
     if (mode === 'edit' && f.id === 'summary' && (value === '' || value === null)) { errors.summary = 'You must specify a summary of the issue.'; continue; }
-    const checked = checkFieldValue(f, value, site.siteUrl);
+    const checked = checkFieldValue(f, value, site.valueContext());
     if (checked.ok) fields[id] = checked.value;
     else errors[id] = checked.message;
   }

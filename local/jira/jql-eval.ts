@@ -68,10 +68,13 @@ function valuesOf(f: FieldDef, issue: IssueState, site: JqlSite): unknown[] {
   if (f.valueKind === 'richtext') return [adfText(v)];
   if (f.valueKind === 'labels') return v as unknown[];
   if (f.valueKind === 'datetime') return [Date.parse(String(v))];
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return [o.value ?? o.name ?? o.accountId];
-  }
+  const atom = (x: unknown): unknown => {
+    if (typeof x !== 'object' || x === null) return x;
+    const o = x as Record<string, unknown>;
+    return o.value ?? o.name ?? o.accountId;
+  };
+  if (Array.isArray(v)) return v.map(atom); // multi-select, components, versions
+  if (typeof v === 'object') return [atom(v)];
   return [v];
 }
 

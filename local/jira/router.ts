@@ -3,7 +3,8 @@ import { pathPattern, type Query, type StubRequest, type StubResponse } from '..
 import type { JiraSite } from './site';
 
 /** What a request was, for benches and assertions ("how many searches did a sync run make?"). */
-export type RequestKind = 'search' | 'create' | 'bulkCreate' | 'comment' | 'transition' | 'transitionsList' | 'field' | 'other';
+export type RequestKind =
+  | 'search' | 'create' | 'bulkCreate' | 'comment' | 'transition' | 'transitionsList' | 'bulkTransition' | 'bulkProgress' | 'createmeta' | 'field' | 'other';
 
 export interface JiraRequest extends StubRequest {
   params: Record<string, string>;

@@ -11,15 +11,34 @@ export const MAX_BULK = 50;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-type CreateOutcome = { ok: true; issue: StoredIssue } | ({ ok: false } & InputProblems);
+type CreateOutcome = { ok: true; issue: StoredIssue; transitioned: boolean } | ({ ok: false } & InputProblems);
 
+/**
+ * Creates one issue; a `transition` ({id}) moves it on from the start status in the same request.
+ * A transition not available from the start status fails the whole element: nothing is created.
+ */
 function createOne(body: unknown, site: JiraSite): CreateOutcome {
   const input = checkIssueInput(body, site, 'create');
   if (!input.ok) return input;
-  return { ok: true, issue: site.store.create(input.issueTypeId, site.config.workflow.initialStatus, input.fields) };
+  const requested = isObject(body) && isObject(body.transition) ? body.transition : undefined;
+  const start = site.config.workflow.initialStatus;
+  let chosen;
+  if (requested) {
+    const id = typeof requested.id === 'string' || typeof requested.id === 'number' ? String(requested.id) : '';
+    chosen = site.workflow.find(start, id);
+    if (!chosen) return { ok: false, errorMessages: [`Transition id '${id}' is not valid for this issue.`], errors: {} };
+    if (!site.allowed('TRANSITION_ISSUES')) return { ok: false, errorMessages: ['You do not have permission to transition this issue.'], errors: {} };
+  }
+  const issue = site.store.create(input.issueTypeId, start, input.fields);
+  if (chosen) site.moveIssue(issue, chosen);
+  return { ok: true, issue, transitioned: chosen !== undefined };
 }
 
-const created = (issue: StoredIssue, site: JiraSite): Record<string, unknown> => ({ id: issue.id, key: issue.key, self: `${site.siteUrl}/rest/api/3/issue/${issue.id}` });
+/** CreatedIssue; `transition` reports the outcome of a requested transition (NestedResponse). */
+const created = (outcome: { issue: StoredIssue; transitioned: boolean }, site: JiraSite): Record<string, unknown> => ({
+  id: outcome.issue.id, key: outcome.issue.key, self: `${site.siteUrl}/rest/api/3/issue/${outcome.issue.id}`,
+  ...(outcome.transitioned ? { transition: { status: 200, errorCollection: { errorMessages: [], errors: {} } } } : {}),
+});
 
 function fieldChanges(site: JiraSite, before: Record<string, unknown>, after: Record<string, unknown>): ChangeItem[] {
   const show = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
@@ -50,12 +69,7 @@ function transition(issue: StoredIssue, body: unknown, site: JiraSite): JiraResp
     const check = checkAdf(isObject(c) && isObject(c.add) ? c.add.body : undefined);
     if (!check.ok) return jiraError(400, [], { comment: check.message });
   }
-  const from = site.workflow.status(issue.status);
-  const to = site.workflow.status(chosen.to);
-  site.store.write(issue, {
-    status: chosen.to, author: site.config.accountId,
-    items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: from?.id ?? null, fromString: issue.status, to: to?.id ?? null, toString: chosen.to }],
-  });
+  site.moveIssue(issue, chosen);
   for (const c of comments) site.store.addComment(issue, (c as { add: { body: unknown } }).add.body, site.config.accountId);
   return { status: 204 };
 }
@@ -71,7 +85,7 @@ export const issueRoutes: Route[] = [
       const errors: Record<string, unknown>[] = [];
       updates.forEach((u, i) => {
         const outcome = createOne(u, site);
-        if (outcome.ok) issues.push(created(outcome.issue, site));
+        if (outcome.ok) issues.push(created(outcome, site));
         else errors.push({ status: 400, elementErrors: { errorMessages: outcome.errorMessages, errors: outcome.errors, status: 400 }, failedElementNumber: i });
       });
       // Jira answers 201 when at least one issue was created, 400 (same body) when none was.
@@ -82,7 +96,7 @@ export const issueRoutes: Route[] = [
     method: 'POST', template: '/rest/api/3/issue', kind: 'create',
     handle: (req, site) => {
       const outcome = createOne(req.body, site);
-      return outcome.ok ? { status: 201, body: created(outcome.issue, site) } : jiraError(400, outcome.errorMessages, outcome.errors);
+      return outcome.ok ? { status: 201, body: created(outcome, site) } : jiraError(400, outcome.errorMessages, outcome.errors);
     },
   },
   {

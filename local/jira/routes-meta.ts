@@ -13,6 +13,7 @@ const PERMISSION_NAMES: Record<PermissionKey, [string, string]> = {
   TRANSITION_ISSUES: ['46', 'Transition Issues'],
   CLOSE_ISSUES: ['18', 'Close Issues'],
   RESOLVE_ISSUES: ['17', 'Resolve Issues'],
+  BULK_CHANGE: ['33', 'Make bulk changes'],
 };
 
 function issueTypeDetails(site: JiraSite, t: { id: string; name: string }): Record<string, unknown> {
@@ -32,15 +33,28 @@ function projectBean(site: JiraSite): Record<string, unknown> {
   };
 }
 
+/** allowedValues as createmeta lists them: issue types, project, priorities, options (with children), components, versions. */
+function allowedValues(site: JiraSite, f: FieldDef): unknown[] | undefined {
+  const url = site.siteUrl;
+  const option = (o: { id: string; value: string }) => ({ self: `${url}/rest/api/3/customFieldOption/${o.id}`, value: o.value, id: o.id });
+  if (f.id === 'issuetype') return site.config.issueTypes.map((t) => issueTypeDetails(site, t));
+  if (f.id === 'project') return [{ id: site.config.project.id, key: site.config.project.key, name: site.config.project.name }];
+  if (f.id === 'priority') return PRIORITIES.map((p) => ({ self: `${url}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name }));
+  if (f.valueKind === 'components') return f.named?.map((c) => ({ self: `${url}/rest/api/3/component/${c.id}`, id: c.id, name: c.name }));
+  if (f.valueKind === 'versions') {
+    return f.named?.map((v) => ({ self: `${url}/rest/api/3/version/${v.id}`, id: v.id, name: v.name, archived: false, released: false, projectId: Number(site.config.project.id) }));
+  }
+  return f.options?.map((o) => ({ ...option(o), ...(o.children ? { children: o.children.map(option) } : {}) }));
+}
+
+const MULTI_VALUE: ReadonlySet<string> = new Set(['labels', 'options', 'components', 'versions']);
+
 function createMetaField(site: JiraSite, f: FieldDef): Record<string, unknown> {
-  const allowed =
-    f.id === 'issuetype' ? site.config.issueTypes.map((t) => issueTypeDetails(site, t))
-    : f.id === 'project' ? [{ id: site.config.project.id, key: site.config.project.key, name: site.config.project.name }]
-    : f.id === 'priority' ? PRIORITIES.map((p) => ({ self: `${site.siteUrl}/rest/api/3/priority/${p.id}`, id: p.id, name: p.name }))
-    : f.options?.map((o) => ({ self: `${site.siteUrl}/rest/api/3/customFieldOption/${o.id}`, value: o.value, id: o.id }));
+  const allowed = allowedValues(site, f);
   return {
     required: f.required, schema: f.schema ?? { type: 'any' }, name: f.name, key: f.id, fieldId: f.id,
-    hasDefaultValue: false, operations: f.valueKind === 'labels' ? ['add', 'set', 'remove'] : ['set'],
+    ...(f.valueKind === 'user' ? { autoCompleteUrl: `${site.siteUrl}/rest/api/3/user/search?query=` } : {}),
+    hasDefaultValue: false, operations: MULTI_VALUE.has(f.valueKind) ? ['add', 'set', 'remove'] : ['set'],
     ...(allowed ? { allowedValues: allowed } : {}),
   };
 }
@@ -101,11 +115,15 @@ export const metaRoutes: Route[] = [
     }),
   },
   {
-    method: 'GET', template: '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}', kind: 'other',
+    method: 'GET', template: '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}', kind: 'createmeta',
     handle: (req, site) => withProject(site, req.params.projectIdOrKey, () => {
       if (!site.config.issueTypes.some((t) => t.id === req.params.issueTypeId)) return jiraError(404, ['Issue type with id ' + String(req.params.issueTypeId) + ' does not exist.']);
-      const fields = site.fields.filter((f) => f.settable).map((f) => createMetaField(site, f));
-      return { status: 200, body: { maxResults: 50, startAt: 0, total: fields.length, fields } };
+      const all = site.fields.filter((f) => f.settable);
+      // Paged like Jira: startAt / maxResults (default 50, at most 200).
+      const startAt = Math.max(Number(queryValue(req.query, 'startAt') ?? 0), 0);
+      const maxResults = Math.min(Math.max(Number(queryValue(req.query, 'maxResults') ?? 50), 1), 200);
+      const fields = all.slice(startAt, startAt + maxResults).map((f) => createMetaField(site, f));
+      return { status: 200, body: { maxResults, startAt, total: all.length, fields } };
     }),
   },
   {
@@ -118,7 +136,7 @@ export const metaRoutes: Route[] = [
       const permissions = Object.fromEntries(
         wanted.map((k) => {
           const [id, name] = PERMISSION_NAMES[k as PermissionKey];
-          return [k, { id, key: k, name, type: 'PROJECT', description: name, havePermission: site.allowed(k as PermissionKey) }];
+          return [k, { id, key: k, name, type: k === 'BULK_CHANGE' ? 'GLOBAL' : 'PROJECT', description: name, havePermission: site.allowed(k as PermissionKey) }];
         }),
       );
       return { status: 200, body: { permissions } };

@@ -96,7 +96,12 @@ function search(p: SearchParams, site: JiraSite): StubResponse {
   const page = hits.slice(offset, offset + pageSize);
   const isLast = offset + pageSize >= hits.length;
   const body: Record<string, unknown> = {
-    issues: page.map((i) => issueBean(i, selected, site, wantsKey)),
+    issues: page.map((i) => {
+      const bean = issueBean(i, selected, site, wantsKey);
+      // expand=transitions: what the issue can take from the status search sees it in.
+      if (p.expand.includes('transitions')) bean.transitions = site.workflow.availableFrom(i.status).map((t) => site.workflow.issueTransition(t, site.siteUrl));
+      return bean;
+    }),
     isLast,
     ...(isLast ? {} : { nextPageToken: encodeToken(offset + pageSize, jql) }),
   };

@@ -5,16 +5,17 @@
 import { loadContract, type Contract } from '../contract';
 import { headerValue, startStubServer, type Faults, type LoggedRequest, type StubRequest, type StubResponse } from '../http-kit';
 import { adfText } from './adf';
-import { resolveConfig, type JiraStubConfig, type JiraStubOptions } from './config';
+import { resolveConfig, type JiraStubConfig, type JiraStubOptions, type PermissionKey } from './config';
 import { checkFieldValue } from './fields';
 import { jiraTime } from './issue-view';
 import { Router, type RequestKind } from './router';
 import { issueRoutes } from './routes-issues';
+import { bulkRoutes } from './routes-bulk';
 import { metaRoutes } from './routes-meta';
 import { REMOVED_SEARCH_PATHS, removedSearch, searchRoutes } from './routes-search';
 import { jiraError, JiraSite } from './site';
 import type { StoredIssue } from './store';
-import { Throttle, type ThrottleScript } from './throttle';
+import { Throttle, type ThrottleScript, type WriteStorm } from './throttle';
 
 export interface Violation {
   method: string;
@@ -60,12 +61,25 @@ export interface JiraStub {
   rateLimitNext(times: number, script?: ThrottleScript): void;
   /** Next `times` requests (of `kind`) get 503 with Retry-After. */
   unavailableNext(times: number, script?: Omit<ThrottleScript, 'reason'>): void;
+  /** Search shows writes this much later (e.g. 30_000: Jira Cloud under load). */
   setSearchLag(ms: number): void;
+  /** Writes refused at random rates from now on (429 / 503 with Retry-After); undefined stops it. */
+  writeStorm(rates: WriteStorm | undefined): void;
+  /**
+   * The next `times` bulk creates are applied, but the answer comes `delayMs` late, or never
+   * (`cut`: the connection is destroyed after the tickets exist).
+   */
+  answerCreatesLate(times: number, opts: { delayMs?: number; cut?: boolean }): void;
+  /** Takes a permission away (or gives it back) at runtime, e.g. CREATE_ISSUES revoked mid-run. */
+  denyPermission(permission: PermissionKey): void;
+  allowPermission(permission: PermissionKey): void;
   setRequestsPerSecond(perSecond: number): void;
   tickets(): TicketView[];
   ticket(keyOrId: string): TicketView | undefined;
   /** A ticket that already exists (visible to search at once), as a human created it. */
   seedTicket(seed: SeedTicket): TicketView;
+  /** Completes the bulk transition tasks whose time has come (requests do this too). */
+  advanceBulkTasks(): void;
   /** A human moves the ticket to `statusName` (any status, no workflow check), e.g. Won't Fix. */
   setStatus(keyOrId: string, statusName: string, who?: string): void;
   deleteTicket(keyOrId: string): boolean;
@@ -73,7 +87,7 @@ export interface JiraStub {
   stop(): Promise<void>;
 }
 
-const KINDS: RequestKind[] = ['search', 'create', 'bulkCreate', 'comment', 'transition', 'transitionsList', 'field', 'other'];
+const KINDS: RequestKind[] = ['search', 'create', 'bulkCreate', 'comment', 'transition', 'transitionsList', 'bulkTransition', 'bulkProgress', 'createmeta', 'field', 'other'];
 
 function view(issue: StoredIssue, site: JiraSite): TicketView {
   return {
@@ -97,10 +111,11 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
   const config = resolveConfig(opts);
   const now = opts.now ?? Date.now;
   const site = new JiraSite(config, now);
-  const router = new Router([...metaRoutes, ...issueRoutes, ...searchRoutes]);
+  const router = new Router([...metaRoutes, ...issueRoutes, ...bulkRoutes, ...searchRoutes]);
   const throttle = new Throttle(now, config.requestsPerSecond);
   const contract: Contract | undefined = config.validateContract ? loadContract('jira') : undefined;
   const violations: Violation[] = [];
+  const late = { times: 0, delayMs: 0, cut: false };
 
   const handle = (req: StubRequest): StubResponse => {
     const limited = throttle.check(router.kindOfLabel(req.route));
@@ -120,9 +135,14 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
         return jiraError(verdict.status, verdict.errors);
       }
     }
+    site.bulk.advance();
     const found = router.find(req.method, req.path);
     if (!found) return jiraError(404, [`The Jira stand-in does not implement ${req.method} ${req.path}.`]);
     const answer = found.route.handle({ ...req, params: found.params }, site);
+    if (found.route.kind === 'bulkCreate' && late.times > 0 && answer.status === 201) {
+      late.times -= 1;
+      return { ...answer, answerDelayMs: late.delayMs, cutAnswer: late.cut };
+    }
     if (answer.violation) {
       const body = answer.body as { errorMessages?: string[] } | undefined;
       violations.push({ method: req.method, path: req.path, status: answer.status, errors: body?.errorMessages ?? [] });
@@ -156,6 +176,10 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
     rateLimitNext: (times, script) => throttle.rateLimitNext(times, script),
     unavailableNext: (times, script) => throttle.unavailableNext(times, script),
     setSearchLag: (ms) => { config.searchLagMs = ms; },
+    writeStorm: (rates) => throttle.writeStorm(rates),
+    answerCreatesLate: (times, opts) => Object.assign(late, { times, delayMs: opts.delayMs ?? 0, cut: opts.cut ?? false }),
+    denyPermission: (permission) => void config.deniedPermissions.add(permission),
+    allowPermission: (permission) => void config.deniedPermissions.delete(permission),
     setRequestsPerSecond: (perSecond) => { throttle.requestsPerSecond = perSecond; },
     tickets: () => site.store.all().map((i) => view(i, site)),
     ticket: (keyOrId) => {
@@ -168,7 +192,7 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
       const fields: Record<string, unknown> = { summary: seed.summary };
       for (const [id, raw] of Object.entries(seed.fields ?? {})) {
         const f = site.field(id);
-        const checked = f ? checkFieldValue(f, raw, site.siteUrl) : undefined;
+        const checked = f ? checkFieldValue(f, raw, site.valueContext()) : undefined;
         if (!checked?.ok) throw new Error(`Jira stand-in: bad seed value for ${id}: ${checked && !checked.ok ? checked.message : 'unknown field'}`);
         fields[id] = checked.value;
       }
@@ -187,13 +211,16 @@ export async function startJiraStub(opts: JiraStubOptions = {}): Promise<JiraStu
       });
     },
     deleteTicket: (keyOrId) => site.store.delete(keyOrId),
+    advanceBulkTasks: () => site.bulk.advance(),
     reset: () => {
       site.store.reset();
+      site.bulk.reset();
       violations.length = 0;
       server.log.clear();
       server.faults.clear();
       server.faults.latencyMs = config.latencyMs;
       throttle.clear();
+      late.times = 0;
     },
     stop: () => server.stop(),
   };

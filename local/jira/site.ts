@@ -1,27 +1,45 @@
 /** One stand-in Jira site: configuration, field catalogue, workflow and issues, shared by the routes. */
 import type { StubResponse } from '../http-kit';
-import type { JiraStubConfig, PermissionKey } from './config';
-import { buildFieldCatalogue, type FieldDef } from './fields';
+import type { JiraStubConfig, PermissionKey, TransitionConfig } from './config';
+import { BulkTasks } from './bulk-tasks';
+import { buildFieldCatalogue, type FieldDef, type ValueContext } from './fields';
 import type { ViewContext } from './issue-view';
 import type { JqlSite } from './jql-eval';
-import { IssueStore } from './store';
+import { IssueStore, type StoredIssue } from './store';
 import { Workflow } from './workflow';
 
 export class JiraSite implements ViewContext {
   readonly fields: FieldDef[];
   readonly workflow: Workflow;
   readonly store: IssueStore;
+  readonly bulk: BulkTasks;
   siteUrl = '';
 
   constructor(readonly config: JiraStubConfig, readonly now: () => number) {
-    this.fields = buildFieldCatalogue(config.customFields);
+    this.fields = buildFieldCatalogue(config.customFields, config.project);
     this.workflow = new Workflow(config.workflow);
     this.store = new IssueStore(config.project.key, now);
+    this.bulk = new BulkTasks(this);
+  }
+
+  /** What field value checks need: the site URL and the users that exist (the API user and config.users). */
+  valueContext(): ValueContext {
+    return { siteUrl: this.siteUrl, accountIds: new Set([this.config.accountId, ...this.config.users.map((u) => u.accountId)]) };
   }
 
   /** A field by id or key (create/edit bodies use ids). */
   field(id: string): FieldDef | undefined {
     return this.fields.find((f) => f.id === id);
+  }
+
+  /** Moves an issue along a workflow transition, as the API user, with its changelog entry. */
+  moveIssue(issue: StoredIssue, chosen: TransitionConfig): void {
+    const from = this.workflow.status(issue.status);
+    const to = this.workflow.status(chosen.to);
+    this.store.write(issue, {
+      status: chosen.to, author: this.config.accountId,
+      items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: from?.id ?? null, fromString: issue.status, to: to?.id ?? null, toString: chosen.to }],
+    });
   }
 
   allowed(permission: PermissionKey): boolean {

@@ -48,11 +48,16 @@ export interface StoredIssue extends IssueState {
 interface IssueRecord {
   current: StoredIssue | undefined;
   /** What search may see: the state after each write (null = deleted), oldest first. */
-  versions: { at: number; state: IssueState | null }[];
+  versions: { at: number; state: IssueSnapshot | null }[];
 }
 
-const snapshot = (s: IssueState): IssueState => structuredClone({
-  id: s.id, key: s.key, issueTypeId: s.issueTypeId, status: s.status, fields: s.fields, created: s.created, updated: s.updated,
+/** What search sees of an issue: its state and its comments (search can return the comment field). */
+export interface IssueSnapshot extends IssueState {
+  comments: IssueComment[];
+}
+
+const snapshot = (s: StoredIssue): IssueSnapshot => structuredClone({
+  id: s.id, key: s.key, issueTypeId: s.issueTypeId, status: s.status, fields: s.fields, created: s.created, updated: s.updated, comments: s.comments,
 });
 
 export class IssueStore {
@@ -129,9 +134,9 @@ export class IssueStore {
    * The states search sees at this moment: each issue as of `lagMs` ago, except the issues whose
    * ids are in `reconcile` (read-after-write consistency on request, as `reconcileIssues` gives).
    */
-  searchView(lagMs: number, reconcile: ReadonlySet<string>): IssueState[] {
+  searchView(lagMs: number, reconcile: ReadonlySet<string>): IssueSnapshot[] {
     const horizon = this.now() - lagMs;
-    const view: IssueState[] = [];
+    const view: IssueSnapshot[] = [];
     for (const [id, record] of this.records) {
       if (reconcile.has(id) || lagMs <= 0) {
         if (record.current) view.push(record.current); // read-only use: no copy on the hot path

@@ -5,6 +5,7 @@
  */
 import type { StubResponse } from '../http-kit';
 import type { RequestKind } from './router';
+import { seededRandom } from '../random';
 import { jiraError } from './site';
 
 export interface ThrottleScript {
@@ -16,6 +17,17 @@ export interface ThrottleScript {
   reason?: string;
 }
 
+/** A share of write requests refused at random (deterministic seed): Jira under load. */
+export interface WriteStorm {
+  /** Fraction of writes answered 429 (e.g. 0.2). */
+  rateLimited: number;
+  /** Fraction of writes answered 503 with Retry-After (e.g. 0.05). */
+  unavailable: number;
+  seed?: number;
+}
+
+const WRITE_KINDS: ReadonlySet<RequestKind> = new Set(['create', 'bulkCreate', 'transition', 'comment']);
+
 interface Rule extends ThrottleScript {
   status: 429 | 503;
   remaining: number;
@@ -24,6 +36,7 @@ interface Rule extends ThrottleScript {
 export class Throttle {
   private rules: Rule[] = [];
   private window: number[] = [];
+  private storm: { rates: WriteStorm; random: () => number } | undefined;
 
   constructor(private readonly now: () => number, public requestsPerSecond = 0) {}
 
@@ -37,6 +50,11 @@ export class Throttle {
     this.rules.push({ ...script, status: 503, remaining: times });
   }
 
+  /** From now on, writes are refused at these rates (undefined: stop). */
+  writeStorm(rates: WriteStorm | undefined): void {
+    this.storm = rates && { rates, random: seededRandom(rates.seed ?? 1) };
+  }
+
   pending(): number {
     return this.rules.reduce((n, r) => n + r.remaining, 0);
   }
@@ -44,6 +62,7 @@ export class Throttle {
   clear(): void {
     this.rules = [];
     this.window = [];
+    this.storm = undefined;
   }
 
   /** A throttling answer for this request, or undefined to let it through. */
@@ -53,6 +72,11 @@ export class Throttle {
     if (rule) {
       rule.remaining -= 1;
       return rule.status === 429 ? this.tooMany(at, rule.retryAfterSec ?? 1, rule.reason ?? 'jira-burst-based', 0) : this.unavailable(rule.retryAfterSec ?? 1);
+    }
+    if (this.storm && WRITE_KINDS.has(kind)) {
+      const roll = this.storm.random();
+      if (roll < this.storm.rates.rateLimited) return this.tooMany(at, 1, 'jira-burst-based', 0);
+      if (roll < this.storm.rates.rateLimited + this.storm.rates.unavailable) return this.unavailable(1);
     }
     if (this.requestsPerSecond <= 0) return undefined;
     this.window = this.window.filter((t) => t > at - 1000);

@@ -7,8 +7,8 @@ import type { WebhookDefinition, Webhooks } from './webhooks';
 
 /**
  * The API host (api.port.io) of the Port stand-in: auth, blueprints, webhooks, integrations and
- * entity reads, each request validated against Port's OpenAPI document (422 like Port when it does
- * not match). Answers carry Port's `x-ratelimit-*` headers.
+ * entity reads, each request validated against Port's contract subset (local/contracts; 422 like Port
+ * when it does not match, 404/405 for a call outside the subset). Answers carry Port's `x-ratelimit-*` headers.
  */
 export interface Credentials {
   clientId: string;
@@ -76,8 +76,8 @@ function withBlueprintDefaults(bp: Blueprint): Blueprint {
 
 function handle(state: ApiState, req: StubRequest): StubResponse {
   const { method, path, route } = req;
-  const contract = loadContract('port')?.validateRequest({ method, path, query: req.query, headers: req.headers, body: req.body });
-  if (contract && !contract.ok) {
+  const contract = loadContract('port').validateRequest({ method, path, query: req.query, headers: req.headers, body: req.body });
+  if (!contract.ok) {
     state.contractViolations.push({ method, path, errors: contract.errors });
     return contract.status === 400 ? err(422, 'invalid_request', contract.errors.join('; ')) : err(contract.status, 'not_found', contract.errors.join('; '));
   }

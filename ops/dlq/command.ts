@@ -1,9 +1,9 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { EnvReader } from '../../shared/config/env';
 import { sleep as realSleep } from '../../shared/http/retry';
-import { EXIT, exitCodeFor, quietCommander, UsageError, type Io } from '../cli';
+import { addCommand, createProgram, EXIT, onRun, parse, runProgram, UsageError, type Io } from '../../shared/cli';
 import { parseFilters } from './filter';
 import { latestMoveTask, startMoveTask, UNSUPPORTED, waitForMoveTask } from './move-task';
 import { depth, peekLetters, PEEK_DEFAULTS, type ReceiveOptions, type Sqs } from './peek';
@@ -37,11 +37,8 @@ interface ReplayOptions extends CommonOptions {
   wait: boolean;
 }
 
-const positiveInt = (v: string): number => {
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return Number(v);
-};
-const collect = (v: string, all: string[]): string[] => [...all, v];
+const SCRIPT = 'dlq';
+const STAGE_NOTE = 'The queues come from the outputs of the stack halo-jira-port-<stage>, or from --dlq-url / --queue-url.';
 
 function withCommon(cmd: Command): Command {
   return cmd
@@ -49,38 +46,59 @@ function withCommon(cmd: Command): Command {
     .option('--region <region>', 'AWS region (default: AWS_REGION or the SDK default chain)')
     .option('--queue-url <url>', 'events queue URL or ARN (env EVENTS_QUEUE_URL); skips the stack lookup')
     .option('--dlq-url <url>', 'dead-letter queue URL or ARN (env DEAD_LETTER_QUEUE_URL); skips the stack lookup')
-    .option('--filter <term>', 'only messages matching <term>, e.g. reason~413, source=aws.ec2, older-than=1h (repeat to AND)', collect, [])
+    .option('--filter <term>', 'only messages matching <term>, e.g. reason~413, source=aws.ec2, older-than=1h (repeat to AND)', parse.collect, [])
     .option('--json', 'machine-readable output');
 }
 
-export async function runDlq(argv: readonly string[], io: Io, deps: DlqDeps = {}): Promise<number> {
-  let code: number = EXIT.ok;
-  const program = quietCommander(new Command('dlq'), io)
-    .description('Inspect and replay the portForwarder dead-letter queue')
-    .showHelpAfterError();
-  withCommon(program.command('list').description('show dead-lettered messages without consuming them'))
-    .addOption(new Option('--limit <n>', 'show at most n messages').argParser(positiveInt).default(50))
-    .action(async (opts: CommonOptions) => {
-      code = await list(opts, io, deps);
-    });
-  withCommon(program.command('replay').description('move dead-lettered messages back to the events queue'))
-    .addOption(new Option('--limit <n>', 'move at most n messages').argParser(positiveInt))
-    .option('--dry-run', 'print what would move; change nothing')
-    .option('--copy', 'replay by receive → send → delete even when SQS could move the messages itself')
-    .option('--no-wait', 'with a native move task: start it and return')
-    .action(async (opts: ReplayOptions) => {
-      code = await replay(opts, io, deps);
-    });
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return code;
-  } catch (err) {
-    return exitCodeFor(regionHint(err), io);
-  }
+/** The command tree of `npm run dlq`; `runDlq` parses and runs it. */
+export function dlqProgram(io: Io, deps: DlqDeps = {}): Command {
+  const program = createProgram({
+    script: SCRIPT,
+    description: `Inspect and replay the portForwarder dead-letter queue. ${STAGE_NOTE}`,
+    examples: [
+      { command: 'npm run dlq -- list --stage prod', does: 'what is in the DLQ, and why' },
+      { command: "npm run dlq -- replay --stage prod --filter 'reason~413' --dry-run", does: 'what a filtered replay would move' },
+    ],
+  }, io);
+  const list = addCommand(program, {
+    name: 'list',
+    description: 'show dead-lettered messages without consuming them',
+    examples: [
+      { command: 'npm run dlq -- list --stage prod', does: 'table of messages: kind, source, age, reason' },
+      { command: 'npm run dlq -- list --stage prod --filter kind=forwarder --json', does: 'only the forwarder\'s letters, as JSON' },
+      { command: 'npm run dlq -- list --dlq-url https://sqs.eu-west-1.amazonaws.com/123456789012/q-dlq', does: 'a queue named directly (no stack lookup)' },
+    ],
+  });
+  onRun<CommonOptions>(withCommon(list).addOption(new Option('--limit <n>', 'show at most n messages').argParser(parse.positiveInt).default(50)), (opts) =>
+    listLetters(opts, io, deps).catch(rethrowWithRegionHint),
+  );
+  const replayCmd = addCommand(program, {
+    name: 'replay',
+    description: 'move dead-lettered messages back to the events queue',
+    examples: [
+      { command: 'npm run dlq -- replay --stage prod --dry-run', does: 'what would move; changes nothing' },
+      { command: "npm run dlq -- replay --stage prod --filter 'reason~413'", does: 'only the messages Port refused as too large' },
+      { command: 'npm run dlq -- replay --stage prod', does: 'everything (an SQS move task where available)' },
+    ],
+  });
+  onRun<ReplayOptions>(
+    withCommon(replayCmd)
+      .addOption(new Option('--limit <n>', 'move at most n messages').argParser(parse.positiveInt))
+      .option('--dry-run', 'print what would move; change nothing')
+      .option('--copy', 'replay by receive → send → delete even when SQS could move the messages itself')
+      .option('--no-wait', 'with a native move task: start it and return'),
+    (opts) => replay(opts, io, deps).catch(rethrowWithRegionHint),
+  );
+  return program;
 }
 
-function regionHint(err: unknown): unknown {
-  return /Region is missing/i.test((err as Error).message ?? '') ? new UsageError('no AWS region: pass --region or set AWS_REGION') : err;
+export async function runDlq(argv: readonly string[], io: Io, deps: DlqDeps = {}): Promise<number> {
+  return runProgram(dlqProgram(io, deps), argv, io);
+}
+
+/** The SDK's own wording for a missing region does not say how to give one. */
+function rethrowWithRegionHint(err: unknown): never {
+  throw /Region is missing/i.test((err as Error).message ?? '') ? new UsageError('no AWS region: pass --region or set AWS_REGION') : err;
 }
 
 interface Session {
@@ -130,7 +148,7 @@ function given(env: EnvReader, name: string): { value: string; origin: string } 
   return value === undefined ? undefined : { value, origin: name };
 }
 
-async function list(opts: CommonOptions, io: Io, deps: DlqDeps): Promise<number> {
+async function listLetters(opts: CommonOptions, io: Io, deps: DlqDeps): Promise<number> {
   const filter = parseFilters(opts.filter);
   const s = await open(opts, io, deps, false);
   try {
@@ -218,7 +236,8 @@ async function replayByMoveTask(
   if (running?.status === 'RUNNING') {
     say(`A move task is already running on ${s.dlq.name} (${running.moved}/${running.toMove ?? '?'} moved). Wait for it, or cancel it with ` +
       `\`aws sqs cancel-message-move-task --task-handle ${running.taskHandle ?? '<handle>'}\`.`);
-    return { code: EXIT.failure, json: { ...running, status: 'ALREADY_RUNNING' } };
+    // Another run holds the queue: the conflict row of the exit-code table.
+    return { code: EXIT.partial, json: { ...running, status: 'ALREADY_RUNNING' } };
   }
   const handle = await startMoveTask(s.sqs, s.dlq.arn, events.arn);
   if (handle === UNSUPPORTED) return undefined;

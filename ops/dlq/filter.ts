@@ -1,4 +1,4 @@
-import { UsageError } from '../cli';
+import { UsageError } from '../../shared/cli';
 import type { Letter } from './letter';
 
 /**

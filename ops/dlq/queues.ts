@@ -1,6 +1,6 @@
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { NotFoundError, UsageError } from '../cli';
+import { NotFoundError, UsageError } from '../../shared/cli';
 
 /**
  * Where the events queue and its DLQ are: explicit URLs (options, then EVENTS_QUEUE_URL /

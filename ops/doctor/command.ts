@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { JiraClient } from '../../functions/jiraSync/clients/jira';
 import { loadConfig } from '../../functions/jiraSync/config';
 import { ConfigError } from '../../shared/errors';
 import { deadlineIn } from '../../shared/http/retry';
 import { decryptOrPlain } from '../../shared/middleware/secrets';
-import { EXIT, exitCodeFor, quietCommander, UsageError, type Io } from '../cli';
+import { createProgram, EXIT, onRun, runProgram, UsageError, withEnvFile, type Io } from '../../shared/cli';
 import { runChecks, type CheckResult } from './checks';
-import { parseEnvFile } from './env-file';
 
 /** `npm run jira:doctor [-- --env-file .env] [--json]`: see docs/operations.md. */
 interface DoctorOptions {
@@ -21,37 +19,30 @@ interface DoctorOptions {
 
 const MARK: Record<CheckResult['status'], string> = { pass: '✔', fail: '✘', warn: '!', skip: '-' };
 
-export async function runDoctor(argv: readonly string[], io: Io): Promise<number> {
-  let code: number = EXIT.ok;
-  const program = quietCommander(new Command('jira:doctor'), io)
-    .description('Check the live Jira configuration jiraSync will use, the way an admin would')
-    .option('--env-file <path>', 'read variables from this file (they override the environment)')
+/** The command of `npm run jira:doctor`; `runDoctor` parses and runs it. */
+export function doctorProgram(io: Io): Command {
+  const program = createProgram({
+    script: 'jira:doctor',
+    description: 'Check the live Jira configuration jiraSync will use, the way an admin would (reads only, never writes)',
+    examples: [
+      { command: 'npm run jira:doctor', does: 'check with the variables of the current environment' },
+      { command: 'npm run jira:doctor -- --env-file prod.env', does: 'fill unset variables from prod.env' },
+      { command: 'npm run jira:doctor -- --stage prod --region eu-west-1 --json', does: 'KMS/SSM secrets of stage prod; JSON report' },
+    ],
+  }, io)
+    .option('--env-file <path>', 'fill variables the environment does not set from this KEY=value file')
     .option('--stage <stage>', 'stage whose jiraSync function name is the KMS encryption context of encrypted secrets', 'dev')
     .option('--region <region>', 'AWS region for SSM/KMS secrets (default: AWS_REGION)')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: DoctorOptions) => {
-      code = await doctor(opts, io);
-    });
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return code;
-  } catch (err) {
-    return exitCodeFor(err, io);
-  }
+    .option('--json', 'machine-readable output');
+  return onRun<DoctorOptions>(program, (opts) => doctor(opts, io));
+}
+
+export function runDoctor(argv: readonly string[], io: Io): Promise<number> {
+  return runProgram(doctorProgram(io), argv, io);
 }
 
 async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
-  let fileEnv: Record<string, string> = {};
-  if (opts.envFile) {
-    let text: string;
-    try {
-      text = readFileSync(opts.envFile, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--env-file ${opts.envFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    fileEnv = parseEnvFile(text, opts.envFile);
-  }
-  const env = { ...io.env, ...fileEnv };
+  const env = withEnvFile(io.env, opts.envFile);
   let config;
   try {
     config = loadConfig(env);

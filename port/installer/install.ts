@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { redactSecretUrl } from '../../shared/observability';
+import { UsageError } from '../../shared/cli';
+import { redactSecretUrl } from '../../shared/redact';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
 import { decide, deployCommand, ingestUrlOf, mergeBlueprint, parseWebhookRef, type Action, type BlueprintConflict, type BlueprintJson } from './plan';
@@ -172,10 +173,6 @@ export class BlueprintConflictError extends Error {
       `existing Port blueprints are incompatible; nothing was written:\n${conflicts.map((c) => `  - ${c.blueprint}.${c.field}: Port has ${c.theirs}, this installer needs ${c.ours}`).join('\n')}\n  fix: change or rename the property in Port (its data is kept by Port only while the type fits), or remove the source from --event-sources`,
     );
   }
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export class DeployError extends Error {

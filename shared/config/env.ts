@@ -72,11 +72,12 @@ export class EnvReader {
     }) ?? []) as string[];
   }
 
-  url(name: string, opts: Common<string> & { required?: boolean } = {}): string | undefined {
-    return this.parse(name, opts, opts.expected ?? 'an absolute http(s) URL', (v) => {
+  /** An absolute http(s) URL; `https: true` refuses plain http. */
+  url(name: string, opts: Common<string> & { required?: boolean; https?: boolean } = {}): string | undefined {
+    return this.parse(name, opts, opts.expected ?? (opts.https ? 'an absolute https:// URL' : 'an absolute http(s) URL'), (v) => {
       try {
         const u = new URL(v);
-        return u.protocol === 'http:' || u.protocol === 'https:' ? v : undefined;
+        return u.protocol === 'https:' || (u.protocol === 'http:' && !opts.https) ? v : undefined;
       } catch {
         return undefined;
       }

@@ -38,7 +38,8 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 
 type HeaderBag = Record<string, unknown>;
 
-function header(headers: HeaderBag, name: string): string | undefined {
+/** One header of a response, whatever the case of its name; the first value when repeated. */
+export function header(headers: HeaderBag, name: string): string | undefined {
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
   const v = key === undefined ? undefined : headers[key];
   return Array.isArray(v) ? String(v[0]) : v === undefined || v === null ? undefined : String(v);

@@ -32,6 +32,7 @@ const pairs = (...groups: Array<[string[], unknown[]]>) => groups.flatMap(([acti
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const QUEUE_CONSUMER = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'];
 const SSM_READ = ['ssm:GetParameter', 'ssm:GetParameters'];
+const STATE_ITEMS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'];
 const CHECKPOINT = '/CloudPassage-Jira/issues/timestamp';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-package-'));
@@ -66,7 +67,8 @@ describe('sls package --stage dev', () => {
   let t: Template;
 
   beforeAll(async () => {
-    const { run, out, attempts } = await packageDev('default');
+    // The test processes run with POWERTOOLS_LOG_LEVEL=SILENT (tests/setup-env.js): package without it.
+    const { run, out, attempts } = await packageDev('default', { POWERTOOLS_LOG_LEVEL: undefined });
     if (run.code !== 0) throw new Error(`sls package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
     expect(attempts).toEqual([]);
     dir = out;
@@ -130,6 +132,14 @@ describe('sls package --stage dev', () => {
     expect(t.Resources.PortForwarderLambdaFunction!.Properties.Runtime).toBe('nodejs22.x');
   });
 
+  it('tells each function its stage (the https rule) and the log level; settings.json defaults are written', () => {
+    const forwarder = t.Resources.PortForwarderLambdaFunction!.Properties.Environment.Variables;
+    const jiraSync = t.Resources.JiraSyncLambdaFunction!.Properties.Environment.Variables;
+    for (const env of [forwarder, jiraSync]) expect(env).toMatchObject({ STAGE: 'dev', POWERTOOLS_LOG_LEVEL: 'INFO', SSM_SECRETS_REFRESH_SECONDS: '900' });
+    expect(forwarder).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'portForwarder', FORWARDER_CONCURRENCY: '8', PORT_REQUEST_TIMEOUT_MS: '10000' });
+    expect(jiraSync).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'jiraSync', AWS_SSM_TIMESTAMP_PARAM: CHECKPOINT, TIME_RANGE: '15', HALO_API_HOSTNAME: 'api.cloudpassage.com', JIRA_API_TOKEN_SSM_PARAM: '' });
+  });
+
   it('exports queue, DLQ, rule and function outputs', () => {
     expect(Object.keys(t.Outputs)).toEqual(
       expect.arrayContaining(['EventsQueueUrl', 'EventsQueueArn', 'DeadLetterQueueUrl', 'DeadLetterQueueArn', 'EventsRuleArn', 'PortForwarderFunctionName']),
@@ -159,9 +169,26 @@ describe('sls package --stage dev', () => {
     );
   });
 
-  it('jiraSync: reads and writes only its checkpoint and writes its own log group; nothing on the queues', () => {
+  it('jiraSync: reads and writes only its checkpoint and its state table items, writes its own log group; nothing on the queues', () => {
     expect(t.Resources.JiraSyncLogGroup!.Properties.LogGroupName).toBe('/aws/lambda/halo-jira-port-dev-jiraSync');
-    expect(grants(t, 'JiraSyncRole')).toEqual(pairs([LOGS, [arnOf('JiraSyncLogGroup')]], [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam(CHECKPOINT)]]));
+    expect(grants(t, 'JiraSyncRole')).toEqual(
+      pairs([LOGS, [arnOf('JiraSyncLogGroup')]], [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam(CHECKPOINT)]], [STATE_ITEMS, [arnOf('SyncStateTable')]]),
+    );
+  });
+
+  it('jiraSync: a retained, encrypted, on-demand state table with PITR and TTL; no Lambda async retries', () => {
+    const table = t.Resources.SyncStateTable as unknown as { DeletionPolicy: string; UpdateReplacePolicy: string; Properties: Record<string, unknown> };
+    expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+    const fn = t.Resources.JiraSyncLambdaFunction!.Properties as { Environment: { Variables: Record<string, unknown> } };
+    expect(fn.Environment.Variables).toMatchObject({ JIRA_SYNC_STATE_TABLE: { Ref: 'SyncStateTable' }, JIRA_SYNC_STATE_TABLE_AUTOCREATE: 'false', JIRA_SYNC_LEASE_SECONDS: '120' });
+    const invokeConfig = Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig') as { Properties: { MaximumRetryAttempts: number } } | undefined;
+    expect(invokeConfig?.Properties.MaximumRetryAttempts).toBe(0);
   });
 
   it('bundles the handler as one minified CommonJS file under 400 KB', () => {
@@ -184,6 +211,7 @@ describe('sls package with overrides from the environment', () => {
       PORT_WEBHOOK_URL_SSM_PARAM: '/elsewhere/port-url',
       HALO_API_KEY_SSM_PARAM: '/halo-jira-port/dev/halo-api-key',
       JIRA_API_TOKEN_SSM_PARAM: '/jira/token',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
     });
     if (run.code !== 0) throw new Error(`sls package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
     const t = template(out);
@@ -200,11 +228,19 @@ describe('sls package with overrides from the environment', () => {
       pairs(
         [LOGS, [arnOf('JiraSyncLogGroup')]],
         [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam(CHECKPOINT)]],
+        [STATE_ITEMS, [arnOf('SyncStateTable')]],
         [SSM_READ, [ssmParam('/halo-jira-port/dev/halo-api-key'), ssmParam('/jira/token')]],
         [['kms:Decrypt'], [key]],
       ),
     );
+    // only ciphertext bound to the function itself, or made without any context (the old tool's)
+    for (const [role, fn] of [['PortForwarderRole', 'portForwarder'], ['JiraSyncRole', 'jiraSync']] as const) {
+      const decrypt = t.Resources[role]!.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: Array<Statement & { Condition?: unknown }> } }) => p.PolicyDocument.Statement)
+        .filter((s: Statement) => s.Action.includes('kms:Decrypt'));
+      expect(decrypt.map((s: { Condition?: unknown }) => s.Condition)).toEqual([{ StringEqualsIfExists: { 'kms:EncryptionContext:LambdaFunctionName': `halo-jira-port-dev-${fn}` } }]);
+    }
     expect(Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!.Properties.BatchSize).toBe(25);
+    expect(t.Resources.JiraSyncLambdaFunction!.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     const lint = spawnSync('cfn-lint', [path.join(out, 'cloudformation-template-update-stack.json')], { encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');
   });

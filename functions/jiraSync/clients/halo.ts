@@ -1,5 +1,6 @@
 import { HttpClient, type HttpResponse } from '../../../shared/http/client';
 import { NO_DEADLINE, type Deadline } from '../../../shared/http/retry';
+import { ThrottleGate, type ThrottleStats } from '../../../shared/http/throttle';
 import { HttpError, PermanentError } from '../../../shared/errors';
 import type { HaloIssue } from '../model';
 
@@ -46,9 +47,22 @@ export class HaloClient implements HaloApi {
   readonly requests: Record<string, number> = {};
 
   constructor(private readonly opts: HaloClientOptions) {
-    this.http = opts.http ?? new HttpClient({ service: 'halo', baseURL: opts.baseUrl, maxSockets: opts.maxSockets ?? 20, timeoutMs: 30_000 });
+    this.http =
+      opts.http ??
+      new HttpClient({
+        service: 'halo',
+        baseURL: opts.baseUrl,
+        maxSockets: opts.maxSockets ?? 20,
+        timeoutMs: 30_000,
+        gate: new ThrottleGate({ maxConcurrency: opts.maxSockets ?? 20 }),
+      });
     this.deadline = opts.deadline ?? NO_DEADLINE;
     this.now = opts.now ?? Date.now;
+  }
+
+  /** How long Halo's rate limits held this client's requests back (for the run summary). */
+  get throttle(): ThrottleStats {
+    return this.http.gate?.stats() ?? { throttledMs: 0, pauses: 0 };
   }
 
   async listIssues(sinceIso: string, criticalOnly: boolean): Promise<HaloIssue[]> {

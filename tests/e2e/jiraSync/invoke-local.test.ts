@@ -1,8 +1,6 @@
-import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { demoIssues } from '../../../local/halo';
-import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
-import { jiraWrites, readCheckpoint, settle, startWorld, ticketsByHalo, type World } from '../../../local/jira-sync-world';
+import { kmsEncryptForFunction, putSecureString } from '../../../local/aws/seed';
+import { startWorld } from '../../../local/world';
+import { JIRA_SYNC_WORLD, jiraWrites, settle, ticketsByHalo, type JiraSyncWorld } from '../../../local/world/jira-sync';
 import { invokeResult, sls } from '../portForwarder/sls';
 import type { SyncSummary } from '../../../functions/jiraSync/sync';
 
@@ -13,24 +11,17 @@ import type { SyncSummary } from '../../../functions/jiraSync/sync';
 const FUNCTION_NAME = 'halo-jira-port-local-jiraSync';
 
 describe('jiraSync through sls invoke local', () => {
-  let world: World;
+  let world: JiraSyncWorld;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    if (!contractsDir()) console.warn(CONTRACTS_MISSING);
-    world = await startWorld();
-    world.halo.seed(demoIssues(500, 5));
+    world = await startWorld({ ...JIRA_SYNC_WORLD, issues: { count: 500, seed: 5 } });
     // Jira token: KMS ciphertext with the console's encryption context; Halo secret: SSM SecureString.
-    const kms = new KMSClient({ endpoint: world.moto.endpoint, region: world.moto.env.AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const key = await kms.send(new CreateKeyCommand({}));
-    const blob = await kms.send(
-      new EncryptCommand({ KeyId: key.KeyMetadata!.KeyId!, Plaintext: Buffer.from(world.env.JIRA_API_TOKEN!), EncryptionContext: { LambdaFunctionName: FUNCTION_NAME } }),
-    );
-    kms.destroy();
-    await world.ssm.send(new PutParameterCommand({ Name: '/halo-jira-port/local/halo-secret', Value: world.env.HALO_API_SECRET_KEY!, Type: 'SecureString' }));
+    const jiraToken = await kmsEncryptForFunction(world.moto.aws, FUNCTION_NAME, world.jiraSyncEnv.JIRA_API_TOKEN!);
+    await putSecureString(world.moto.aws, '/halo-jira-port/local/halo-secret', world.jiraSyncEnv.HALO_API_SECRET_KEY!);
     env = {
-      ...world.env,
-      JIRA_API_TOKEN: Buffer.from(blob.CiphertextBlob!).toString('base64'),
+      ...world.jiraSyncEnv,
+      JIRA_API_TOKEN: jiraToken,
       HALO_API_SECRET_KEY: '',
       HALO_API_SECRET_KEY_SSM_PARAM: '/halo-jira-port/local/halo-secret',
       POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -43,7 +34,7 @@ describe('jiraSync through sls invoke local', () => {
     // Another suite's `sls` may be rebuilding .esbuild at the same moment: one retry.
     if (run.code !== 0 && /esbuild|ENOENT|Cannot find module/.test(run.stderr + run.stdout)) run = await sls(['invoke', 'local', '--stage', 'local', '-f', 'jiraSync', '--path', 'functions/jiraSync/mock.json'], { ...env, ...extra }, 300_000);
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr + run.stdout }).toEqual({ code: 0, stderr: '' });
-    await settle();
+    await settle(world);
     return invokeResult(run.stdout) as SyncSummary;
   }
 
@@ -51,7 +42,7 @@ describe('jiraSync through sls invoke local', () => {
     const dry = await invoke({ DRY_RUN: 'true' });
     expect(dry.planned).toHaveLength(500);
     expect(world.jira.tickets()).toHaveLength(0);
-    expect(await readCheckpoint(world)).toBeUndefined(); // a dry run writes no SSM either
+    expect(await world.checkpoint.read()).toBeUndefined(); // a dry run writes no SSM either
 
     const first = await invoke();
     expect(first.failures).toEqual([]);
@@ -59,7 +50,7 @@ describe('jiraSync through sls invoke local', () => {
     const byHalo = ticketsByHalo(world.jira);
     expect(byHalo.size).toBe(500);
     expect([...byHalo.values()].every((t) => t.length === 1)).toBe(true);
-    expect(await readCheckpoint(world)).toBe(first.checkpointAfter);
+    expect(await world.checkpoint.read()).toBe(first.checkpointAfter);
 
     const writes = jiraWrites(world.jira);
     await invoke();
@@ -75,7 +66,7 @@ describe('jiraSync through sls invoke local', () => {
 
     const target = active[0]!;
     world.jira.setStatus(ticketsByHalo(world.jira).get(target.id)![0]!.key, "Won't Fix");
-    await settle();
+    await settle(world);
     world.halo.upsertIssue({ ...world.halo.issues().find((i) => i.id === target.id)!, last_seen_at: new Date(base + 300_000).toISOString() });
     expect((await invoke()).actions).toMatchObject({ create: 1, reopen: 0 });
     expect(ticketsByHalo(world.jira).get(target.id)!.map((t) => t.status).sort()).toEqual(['Open', "Won't Fix"]);

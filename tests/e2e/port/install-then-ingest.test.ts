@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { main, EXIT } from '../../../port/installer/cli';
+import { runInstall } from '../../../port/installer/cli';
+import { EXIT } from '../../../shared/cli';
 import { startPortStub, type PortStub } from '../../../local/port';
 
 /**
@@ -23,7 +24,7 @@ describe('installer → Port stand-in → ingest of wire-format bodies', () => {
   beforeAll(async () => {
     port = await startPortStub();
     const out: string[] = [];
-    const code = await main(['--port-base-url', port.apiUrl, '--port-only'], { PORT_CLIENT_ID: port.credentials.clientId, PORT_CLIENT_SECRET: port.credentials.clientSecret }, (s) => out.push(s), () => undefined);
+    const code = await runInstall(['--port-base-url', port.apiUrl, '--port-only'], { env: { PORT_CLIENT_ID: port.credentials.clientId, PORT_CLIENT_SECRET: port.credentials.clientSecret }, out: (s) => out.push(s), err: () => undefined });
     expect(code).toBe(EXIT.ok);
     ingestUrl = /PORT_WEBHOOK_URL=(\S+)/.exec(out.join('\n'))?.[1] ?? '';
   });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { startMoto, type Moto } from '../../../local/aws/moto';
 import { startPortStub, type PortStub } from '../../../local/port';
@@ -34,7 +34,7 @@ const invoke = (eventFile: string, env: Record<string, string>) =>
 
 it('10 records, one malformed: 9 delivered, 1 dead-lettered with its reason, none in batchItemFailures', async () => {
   port.reset();
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'halo-jira-port-local-events-dlq' }));
+  const { dlqUrl } = await createQueues(moto.aws, 'local');
   const eventFile = 'functions/portForwarder/events/ten-records-one-malformed.json';
   const event = JSON.parse(fs.readFileSync(path.join(ROOT, eventFile), 'utf8')) as { Records: SQSRecord[] };
   const malformed = event.Records.filter((r) => {
@@ -47,13 +47,13 @@ it('10 records, one malformed: 9 delivered, 1 dead-lettered with its reason, non
   });
   expect(malformed).toHaveLength(1);
 
-  const run = await invoke(eventFile, { DEAD_LETTER_QUEUE_URL: dlq.QueueUrl as string });
+  const run = await invoke(eventFile, { DEAD_LETTER_QUEUE_URL: dlqUrl });
 
   expect(run.code).toBe(0);
   expect(invokeResult(run.stdout)).toEqual({ batchItemFailures: [] });
   const items = port.received.filter((r) => r.status === 202).flatMap((r) => (r.body as { items: unknown[] }).items);
   expect(items).toEqual(event.Records.filter((r) => r !== malformed[0]).map((r) => JSON.parse(r.body)));
-  const letters = await receiveAll(sqs, dlq.QueueUrl as string);
+  const letters = await receiveAll(sqs, dlqUrl);
   expect(letters.map((l) => [l.Body, l.MessageAttributes?.originalMessageId?.StringValue, l.MessageAttributes?.errorClass?.StringValue])).toEqual([
     [malformed[0]!.body, malformed[0]!.messageId, 'InvalidJson'],
   ]);
@@ -65,7 +65,7 @@ it('10 records, one malformed: 9 delivered, 1 dead-lettered with its reason, non
 it('partial batch with moto redrive: transient failures are reported and redelivered, then redriven to the DLQ', async () => {
   port.reset();
   port.faults.set({ serverError: 1, serverErrorStatus: 503 });
-  const q = await createQueues(sqs, 'invoke-local-partial', { maxReceiveCount: 2, visibilityTimeout: 1 });
+  const q = await createQueues(moto.aws, 'invoke-local-partial', { maxReceiveCount: 2, visibilityTimeout: 1 });
   const good = [1, 2, 3].map((i) => ({
     version: '0', id: `evt-${i}`, 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', account: '123456789012',
     time: '2026-11-23T10:00:00Z', region: 'eu-west-1', resources: [], detail: { state: 'running' },

@@ -1,19 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { startMoto, type Moto } from '../../../local/aws/moto';
+import { deployLocalStack, renderResources } from '../../../local/aws/stack';
 import { freePort, waitForPort } from '../../../local/ports';
 import { startPortStub, type PortStub } from '../../../local/port';
 import { receiveAll, sqsClient } from '../../integration/portForwarder/harness';
-import { ROOT, sls } from './sls';
+import { ROOT } from './sls';
 
 /**
  * The whole path: PutEvents on moto's default bus → the project's own rule (deployed into moto's
- * CloudFormation as a resources-only stack) → queue → serverless-offline(-sqs) → Port stand-in.
+ * CloudFormation as a resources-only stack by local/aws/stack.ts) → queue → serverless-offline(-sqs) → Port stand-in.
  */
 jest.setTimeout(300_000);
 
@@ -22,43 +20,12 @@ let port: PortStub;
 let sqs: SQSClient;
 let offline: ChildProcess | undefined;
 let offlineLog = '';
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-'));
 const REGION = 'eu-west-1';
 
-type Template = { Resources: Record<string, { Type: string }>; Outputs?: Record<string, unknown> };
-const KEPT = new Set(['AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::Events::Rule']);
-
-/** Queues, policies and rules from the packaged template that reference nothing else (no functions). */
-function resourcesOnly(t: Template): Template {
-  const refs = (v: unknown): string[] => [...JSON.stringify(v).matchAll(/"(?:Ref|Fn::GetAtt)":\s*\[?"([A-Za-z0-9]+)/g)].map((m) => m[1] as string);
-  let Resources = Object.fromEntries(Object.entries(t.Resources).filter(([, r]) => KEPT.has(r.Type)));
-  for (let changed = true; changed; ) {
-    const before = Object.keys(Resources).length;
-    Resources = Object.fromEntries(Object.entries(Resources).filter(([, r]) => refs(r).every((x) => x in Resources || x.startsWith('AWS'))));
-    changed = Object.keys(Resources).length !== before;
-  }
-  const Outputs = Object.fromEntries(Object.entries(t.Outputs ?? {}).filter(([, o]) => refs(o).every((r) => r in Resources)));
-  return { ...t, Resources, Outputs };
-}
-
+/** The stack's own queues, policies and rule (resources/, as `npm start` deploys them); its outputs. */
 async function deployResources(): Promise<Record<string, string>> {
-  const pkg = path.join(work, 'package');
-  const run = await sls(['package', '--stage', 'local', '--package', pkg], moto.env);
-  if (run.code !== 0) throw new Error(`sls package failed:\n${run.stdout}\n${run.stderr}`);
-  const template = resourcesOnly(JSON.parse(fs.readFileSync(path.join(pkg, 'cloudformation-template-update-stack.json'), 'utf8')));
-  const cfn = new CloudFormationClient({ endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  try {
-    await cfn.send(new CreateStackCommand({ StackName: 'halo-jira-port-local', TemplateBody: JSON.stringify(template) }));
-    for (let i = 0; i < 60; i++) {
-      const stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'halo-jira-port-local' }))).Stacks?.[0];
-      if (stack?.StackStatus === 'CREATE_COMPLETE') return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
-      if (stack?.StackStatus?.includes('FAILED')) throw new Error(`stack ${stack.StackStatus}: ${stack.StackStatusReason}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error('stack not created in time');
-  } finally {
-    cfn.destroy();
-  }
+  const stack = await deployLocalStack(moto.aws, { resources: await renderResources() });
+  return stack.outputs;
 }
 
 async function startOffline(env: Record<string, string>): Promise<void> {
@@ -102,7 +69,6 @@ afterAll(async () => {
   await stopOffline();
   sqs?.destroy();
   await Promise.all([port?.stop(), moto?.stop()]);
-  fs.rmSync(work, { recursive: true, force: true });
 });
 
 const entry = (source: string, detailType: string, detail: Record<string, unknown>): PutEventsRequestEntry => ({
@@ -165,7 +131,8 @@ it('delivers exactly the events the generated rule matches, and dead-letters a m
   expect(unique.map((i) => shape(i.source, i['detail-type'], JSON.stringify(i.detail))).sort(byJson)).toEqual(
     matching.map((e) => shape(e.Source as string, e.DetailType as string, e.Detail as string)).sort(byJson),
   );
-  for (const i of items) expect(i).toMatchObject({ region: REGION, id: expect.any(String), time: expect.any(String) }); // moto sends no account
+  // moto leaves `account` out of a rule target's event; deployLocalStack gives the target AWS's full envelope back.
+  for (const i of items) expect(i).toMatchObject({ region: REGION, account: '123456789012', id: expect.any(String), time: expect.any(String) });
   expect(letters.map((l) => [l.Body, l.MessageAttributes?.errorClass?.StringValue])).toEqual([['this is not an event', 'InvalidJson']]);
   expect(letters[0]!.MessageAttributes?.reason?.StringValue).toMatch(/^body is not JSON/);
   expect(offlineLog).not.toContain(webhook.webhookKey);

@@ -106,10 +106,11 @@ jest.setTimeout(180_000);
   });
 
   it('stops everything: no child process and no port left', async () => {
-    const { moto, world, offline } = sandbox.state;
+    const { world, offline } = sandbox.state;
+    const moto = world!.moto;
     const ports = [
       portOf(sandbox.dashboardUrl),
-      moto!.port,
+      moto.port,
       world!.halo.port,
       world!.jira.port,
       portOf(world!.port.apiUrl),
@@ -123,7 +124,7 @@ jest.setTimeout(180_000);
     await sandbox.stop();
     for (const p of ports) expect([p, await listening(p)]).toEqual([p, false]);
     expect(groupAlive(offlineGroup)).toBe(false);
-    const left = processes().filter((p) => p.pgid === offlineGroup || (/moto_server/.test(p.args) && p.args.includes(`-p ${moto!.port}`)));
+    const left = processes().filter((p) => p.pgid === offlineGroup || (/moto_server/.test(p.args) && p.args.includes(`-p ${moto.port}`)));
     expect(left).toEqual([]);
   });
 

@@ -2,8 +2,8 @@ import { JiraClient } from '../../../functions/jiraSync/clients/jira';
 import { resolveFields } from '../../../functions/jiraSync/fields';
 import { loadConfig } from '../../../functions/jiraSync/config';
 import { renderComment, renderDescription } from '../../../functions/jiraSync/render';
-import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
 import { startJiraStub, type JiraStub } from '../../../local/jira';
+import { ConfigError } from '../../../shared/errors';
 
 const ENV = {
   HALO_API_KEY: 'k', HALO_API_SECRET_KEY: 's', JIRA_API_USER: 'u', JIRA_API_TOKEN: 't', JIRA_API_URL: 'https://x.atlassian.net',
@@ -15,7 +15,6 @@ describe('Jira client against the Jira Cloud stand-in', () => {
   let stub: JiraStub;
   let jira: JiraClient;
   beforeAll(async () => {
-    if (!contractsDir()) console.warn(CONTRACTS_MISSING);
     stub = await startJiraStub({ searchLagMs: 0 });
     jira = new JiraClient({ baseUrl: stub.url, user: stub.config.email, token: stub.config.apiToken });
   });
@@ -111,5 +110,109 @@ describe('Jira client against the Jira Cloud stand-in', () => {
     stub.unavailableNext(1, { kind: 'bulkCreate', retryAfterSec: 0 });
     await expect(jira.createTickets([create('ffffffff-0000-4000-8000-000000000008', f)])).rejects.toThrow('503');
     expect(stub.counts().bulkCreate).toBe(3);
+  });
+});
+
+describe('Jira client: typed fields, create-closed, bulk transitions, searches that carry transitions and markers', () => {
+  let stub: JiraStub;
+  let jira: JiraClient;
+  beforeAll(async () => {
+    stub = await startJiraStub({ searchLagMs: 0, bulkTaskMs: 150 });
+    jira = new JiraClient({ baseUrl: stub.url, user: stub.config.email, token: stub.config.apiToken });
+  });
+  afterAll(() => stub.stop());
+  beforeEach(() => stub.reset());
+  afterEach(() => expect(stub.violations).toEqual([]));
+
+  const config = (env: Record<string, string> = {}) => loadConfig({ ...ENV, ...env });
+  const newTicket = (haloId: string, idField: string, transitionId?: string) => ({
+    fields: { project: { key: 'SEC' }, issuetype: { id: '10004' }, summary: `ticket for ${haloId}`, [idField]: haloId },
+    ...(transitionId ? { transitionId } : {}),
+  });
+
+  it('reads the create screen (paged createmeta) and types static values from it before any write', async () => {
+    const screen = await jira.createScreen('SEC', 'bug');
+    expect(screen.issueType).toEqual({ id: '10004', name: 'Bug' });
+    expect(screen.fields.find((f) => f.fieldId === 'customfield_10058')?.allowedValues?.[0]).toMatchObject({ value: 'Network', children: expect.any(Array) });
+    const resolved = resolveFields(config({ JIRA_FIELD_STATIC: 'Priority:high;Components:Cloud;Risk Area:Network -> VPN;Security Owner:5d53f3cbc6b9320d9ea5bdc2;Environments:production' }), await jira.fields(), screen.fields);
+    const [r] = await jira.createTicketsWith([{ fields: { ...newTicket('typed-1', resolved.haloId.id).fields, ...Object.fromEntries(resolved.statics.map((s) => [s.field.id, s.typed])) } }]);
+    expect(r).toMatchObject({ ok: true });
+    const t = stub.ticket(r!.ok ? r!.key : '')!;
+    expect(t.fields.priority).toMatchObject({ name: 'High' });
+    expect(t.fields.customfield_10058).toMatchObject({ value: 'Network', child: { value: 'VPN' } });
+
+    const siteFields = await jira.fields();
+    const err = (() => { try { resolveFields(config({ JIRA_FIELD_STATIC: 'Team:Platform;Priority:Urgent' }), siteFields, screen.fields); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems.map((p) => [p.value, /customfield_10060.*customfield_10061|not a priority/.test(p.expected)])).toEqual([['Team', true], ['Priority:Urgent', true]]);
+    await expect(jira.createScreen('SEC', 'Epic')).rejects.toThrow(/JIRA_ISSUE_TYPE.*"Bug", "Task"/s);
+    expect(stub.counts().bulkCreate).toBe(1);
+  });
+
+  it('creates tickets closed in the bulk create; a refused transition fails only that element, marked for the fallback', async () => {
+    const idField = 'customfield_10050';
+    const results = await jira.createTicketsWith([newTicket('c-1', idField, '21'), newTicket('c-2', idField, '31'), newTicket('c-3', idField)]);
+    expect(results[0]).toMatchObject({ ok: true, transitioned: true });
+    expect(results[1]).toMatchObject({ ok: false, transitionRefused: true });
+    expect(results[2]).toEqual({ ok: true, id: expect.any(String), key: expect.any(String) });
+    expect(stub.ticket(results[0]!.ok ? results[0]!.key : '')!.status).toBe('Closed');
+    expect(stub.tickets().map((t) => t.fields[idField]).sort()).toEqual(['c-1', 'c-3']);
+    const bad = await jira.createTicketsWith([{ fields: { ...newTicket('c-4', idField).fields, priority: 'High' }, transitionId: '21' }]);
+    expect(bad[0]).toMatchObject({ ok: false, transitionRefused: false });
+    expect(stub.counts().bulkCreate).toBe(2);
+  });
+
+  it('finds tickets with their transitions, issue type and change markers in one search', async () => {
+    const f = resolveFields(config(), await jira.fields());
+    const [open, closed] = await jira.createTicketsWith([
+      { fields: { ...newTicket('d-1', f.haloId.id).fields, description: renderDescription({ id: 'd-1', last_seen_at: '2026-11-01T00:00:00Z' }, {}) } },
+      newTicket('d-2', f.haloId.id, '21'),
+    ]);
+    await jira.addComment(open!.ok ? open!.key : '', renderComment({ id: 'd-1', last_seen_at: '2026-11-02T00:00:00Z' }, {}));
+    const before = stub.counts();
+    const found = await jira.findTicketDetails(f.haloId, ['d-1', 'd-2']);
+    expect(stub.counts().search - before.search).toBe(1);
+    const d1 = found.find((t) => t.haloId === 'd-1')!;
+    expect(d1).toMatchObject({ status: 'Open', issueTypeId: '10004', commentsComplete: true });
+    expect(d1.transitions.map((t) => t.name)).toEqual(['Start', 'Close', "Won't Fix"]);
+    expect(d1.markers.sort()).toEqual(['halo-change:d-1@2026-11-01T00:00:00Z', 'halo-change:d-1@2026-11-02T00:00:00Z']);
+    expect(found.find((t) => t.haloId === 'd-2')).toMatchObject({ status: 'Closed', transitions: [{ id: '31', name: 'Reopen', to: 'Open' }], markers: [] });
+    expect(closed).toMatchObject({ ok: true });
+  });
+
+  it('closes many tickets with one bulk transition task and reports per-issue results', async () => {
+    const f = resolveFields(config(), await jira.fields());
+    const created = await jira.createTicketsWith(['b-1', 'b-2', 'b-3'].map((id) => newTicket(id, f.haloId.id)));
+    const ids = created.map((r) => (r.ok ? r.id : ''));
+    stub.setStatus(ids[2]!, 'Closed');
+    const outcome = await jira.bulkTransition([{ transitionId: '21', issueIds: ids }], { pollMs: 50 });
+    expect(outcome).toMatchObject({ kind: 'submitted', moved: [ids[0], ids[1]], pending: [] });
+    expect(outcome.kind === 'submitted' && outcome.failed.map((x) => x.issueId)).toEqual([ids[2]]);
+    expect(outcome.kind === 'submitted' && outcome.failed[0]!.reason).toMatch(/not valid/);
+    expect(stub.ticket(ids[0]!)!.status).toBe('Closed');
+    expect(stub.counts().bulkTransition).toBe(1);
+    expect(stub.counts().bulkProgress).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves issues pending when the deadline comes before the task finishes', async () => {
+    const slow = new JiraClient({ baseUrl: stub.url, user: stub.config.email, token: stub.config.apiToken, deadline: { remainingMs: () => 1_000 } });
+    const [r] = await slow.createTicketsWith([newTicket('p-1', 'customfield_10050')]);
+    const outcome = await slow.bulkTransition([{ transitionId: '21', issueIds: [r!.ok ? r!.id : ''] }], { pollMs: 50, reserveMs: 2_000 });
+    expect(outcome).toMatchObject({ kind: 'submitted', moved: [], failed: [], pending: [r!.ok ? r!.id : ''] });
+  });
+
+  it('answers "refused" without the global Make bulk changes permission, so the caller falls back per issue', async () => {
+    const denied = await startJiraStub({ searchLagMs: 0, deniedPermissions: ['BULK_CHANGE'] });
+    try {
+      const client = new JiraClient({ baseUrl: denied.url, user: denied.config.email, token: denied.config.apiToken });
+      const t = denied.seedTicket({ summary: 'x' });
+      const outcome = await client.bulkTransition([{ transitionId: '21', issueIds: [t.id] }]);
+      expect(outcome.kind).toBe('refused');
+      expect(outcome.kind === 'refused' && outcome.reason).toMatch(/Make bulk changes/);
+      expect(denied.ticket(t.id)!.status).toBe('Open');
+      expect(denied.counts().bulkTransition).toBe(1);
+    } finally {
+      await denied.stop();
+    }
   });
 });

@@ -1,14 +1,11 @@
-import { demoIssues } from '../../../local/halo';
-import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
-import { jiraWrites, readCheckpoint, settle, startWorld, syncIn, ticketsByHalo, type World } from '../../../local/jira-sync-world';
+import { startWorld } from '../../../local/world';
+import { JIRA_SYNC_WORLD, jiraWrites, settle, syncIn, ticketsByHalo, type JiraSyncWorld } from '../../../local/world/jira-sync';
 
 /** The reviewer's scenario, in process: real clients, Halo and Jira stand-ins, checkpoint in moto. */
 describe('jiraSync scenario against the stand-ins', () => {
-  let world: World;
+  let world: JiraSyncWorld;
   beforeAll(async () => {
-    if (!contractsDir()) console.warn(CONTRACTS_MISSING);
-    world = await startWorld();
-    world.halo.seed(demoIssues(500, 42));
+    world = await startWorld({ ...JIRA_SYNC_WORLD, issues: { count: 500, seed: 42 } });
   }, 60_000);
   afterAll(() => world?.stop());
 
@@ -26,7 +23,7 @@ describe('jiraSync scenario against the stand-ins', () => {
     expect(first.actions.create).toBe(500);
     expect(first.actions.close).toBe(resolvedAtStart);
     for (const issue of issues) expect(byHalo.get(issue.id)![0]!.status).toBe(issue.status === 'resolved' ? 'Closed' : 'Open');
-    expect(await readCheckpoint(world)).toBe(first.checkpointAfter);
+    expect(await world.checkpoint.read()).toBe(first.checkpointAfter);
 
     const writes = jiraWrites(world.jira);
     const second = await syncIn(world);
@@ -50,7 +47,7 @@ describe('jiraSync scenario against the stand-ins', () => {
     const wontFix = toReactivate[0]!;
     const oldKey = ticketsByHalo(world.jira).get(wontFix.id)![0]!.key;
     world.jira.setStatus(oldKey, "Won't Fix");
-    await settle();
+    await settle(world);
     world.halo.upsertIssue({ ...world.halo.issues().find((i) => i.id === wontFix.id)!, last_seen_at: new Date(base + 300_000).toISOString() });
     const fifth = await syncIn(world);
     expect(fifth.actions).toMatchObject({ create: 1, reopen: 0, close: 0 });

@@ -1,5 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { UsageError } from '../../../ops/cli';
+import { UsageError } from '../../../shared/cli';
 import { parseDuration, parseFilter, parseFilters } from '../../../ops/dlq/filter';
 import { readLetter, replayAttributes, REDRIVE_REASON, type Letter } from '../../../ops/dlq/letter';
 import { formatAge } from '../../../ops/dlq/table';

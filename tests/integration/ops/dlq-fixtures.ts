@@ -1,46 +1,22 @@
 import { drainQueue } from '../../../local/aws/sqs';
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { deployLocalStack, type RenderedResources } from '../../../local/aws/stack';
+import type { AwsTarget } from '../../../local/aws/target';
 import {
   ChangeMessageVisibilityCommand,
   GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { SqsDeadLetterQueue } from '../../../functions/portForwarder/dead-letter';
 
-/** The stack shape of resources/queues.yml + outputs.yml, reduced to what `npm run dlq` reads. */
-export function queueStackTemplate(stage: string): string {
-  return JSON.stringify({
-    AWSTemplateFormatVersion: '2010-09-09',
-    Resources: {
-      DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `halo-jira-port-${stage}-events-dlq` } },
-      EventsQueue: {
-        Type: 'AWS::SQS::Queue',
-        Properties: {
-          QueueName: `halo-jira-port-${stage}-events`,
-          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 1 },
-        },
-      },
-    },
-    Outputs: {
-      EventsQueueUrl: { Value: { Ref: 'EventsQueue' } },
-      EventsQueueArn: { Value: { 'Fn::GetAtt': ['EventsQueue', 'Arn'] } },
-      DeadLetterQueueUrl: { Value: { Ref: 'DeadLetterQueue' } },
-      DeadLetterQueueArn: { Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
-    },
-  });
-}
-
-export async function deployQueueStack(cfn: CloudFormationClient, sqs: SQSClient, stage: string): Promise<{ eventsUrl: string; dlqUrl: string }> {
-  const StackName = `halo-jira-port-${stage}`;
-  await cfn.send(new CreateStackCommand({ StackName, TemplateBody: queueStackTemplate(stage) }));
-  const status = (await cfn.send(new DescribeStacksCommand({ StackName }))).Stacks?.[0]?.StackStatus;
-  if (status !== 'CREATE_COMPLETE') throw new Error(`stack ${StackName}: ${status}`);
-  // Stack outputs name the public SQS host; the API answers with URLs on the local endpoint.
-  const url = async (QueueName: string): Promise<string> => (await sqs.send(new GetQueueUrlCommand({ QueueName }))).QueueUrl as string;
-  return { eventsUrl: await url(`${StackName}-events`), dlqUrl: await url(`${StackName}-events-dlq`) };
+/**
+ * The stack's own queues (resources/, deployed as `halo-jira-port-<stage>` so `npm run dlq --stage`
+ * finds them by its outputs), with maxReceiveCount 1 so one failed receive redrives a message.
+ */
+export async function deployQueueStack(aws: AwsTarget, resources: RenderedResources, stage: string): Promise<{ eventsUrl: string; dlqUrl: string }> {
+  const stack = await deployLocalStack(aws, { resources, stage, queuesOnly: true, eventsQueue: { maxReceiveCount: 1 } });
+  return { eventsUrl: stack.events.url, dlqUrl: stack.deadLetter.url };
 }
 
 export const ebEvent = (source: string, id: string): string =>

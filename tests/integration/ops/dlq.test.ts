@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { EXIT, type Io } from '../../../ops/cli';
+import { EXIT, type Io } from '../../../shared/cli';
 import { runDlq, type DlqDeps } from '../../../ops/dlq/command';
 import { motoAvailable, MOTO_MISSING, startMoto, type Moto } from '../../../local/aws/moto';
+import { renderResources, type RenderedResources } from '../../../local/aws/stack';
 import { counts, deployQueueStack, drain, ebEvent, eventBridgeLetter, forwarderDeadLetter, redrivenLetter } from './dlq-fixtures';
 
 jest.setTimeout(60_000);
@@ -24,9 +24,9 @@ function capture(env: Record<string, string>): Io & { stdout: string[]; stderr: 
 describeMoto('npm run dlq (against moto)', () => {
   let moto: Moto;
   let sqs: SQSClient;
-  let cfn: CloudFormationClient;
   let stageNo = 0;
   let stage: string;
+  let resources: RenderedResources;
   let q: { eventsUrl: string; dlqUrl: string };
   const fast: DlqDeps = { now: () => NOW, peek: { holdSeconds: 30, waitSeconds: 0 }, replay: { holdSeconds: 2, waitSeconds: 0 } };
   const run = async (argv: string[], deps: DlqDeps = fast) => {
@@ -36,21 +36,19 @@ describeMoto('npm run dlq (against moto)', () => {
   };
 
   beforeAll(async () => {
-    moto = await startMoto();
+    [moto, resources] = await Promise.all([startMoto(), renderResources()]);
     Object.assign(process.env, moto.env);
     sqs = new SQSClient({});
-    cfn = new CloudFormationClient({});
   });
   afterAll(async () => {
     sqs?.destroy();
-    cfn?.destroy();
     await moto?.stop();
   });
 
   /** Four letters, one of each origin (two from the forwarder). */
   beforeEach(async () => {
     stage = `itest${++stageNo}`;
-    q = await deployQueueStack(cfn, sqs, stage);
+    q = await deployQueueStack(moto.aws, resources, stage);
     await forwarderDeadLetter(sqs, q.dlqUrl, {
       messageId: 'orig-413', body: ebEvent('aws.ec2', 'ev-413'), errorClass: 'PortRejected', source: 'aws.ec2', receiveCount: '2',
       reason: 'HttpError: port-ingest answered 413: {"message":"payload too large"}',
@@ -185,7 +183,7 @@ describeMoto('npm run dlq (against moto)', () => {
     expect(out).toMatch(/Moved 1 message\(s\)/);
   });
 
-  test('a missing stack names the fix and exits 3; a bad filter exits 2 before touching AWS', async () => {
+  test('a missing stack names the fix and exits 4 (not found); a bad filter exits 2 before touching AWS', async () => {
     const missing = await run(['list', '--stage', 'nosuchstage', '--region', 'eu-west-1']);
     expect(missing.code).toBe(EXIT.notFound);
     expect(missing.err).toContain('sls deploy --stage nosuchstage');

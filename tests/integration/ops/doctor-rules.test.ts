@@ -1,5 +1,4 @@
-import { UsageError } from '../../../ops/cli';
-import { parseEnvFile } from '../../../ops/doctor/env-file';
+import { parseEnvFile, UsageError } from '../../../shared/cli';
 import { valueProblem } from '../../../ops/doctor/values';
 import { checkTransition, flowsOf, type TransitionRule } from '../../../ops/doctor/workflow';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EXIT, type Io } from '../../../ops/cli';
+import { EXIT, type Io } from '../../../shared/cli';
 import type { CheckResult } from '../../../ops/doctor/checks';
 import { runDoctor } from '../../../ops/doctor/command';
 import { DEFAULT_CUSTOM_FIELDS, DEFAULT_WORKFLOW, jiraSyncEnv, startJiraStub, type JiraStub, type JiraStubOptions } from '../../../local/jira';
@@ -44,7 +44,7 @@ describe('npm run jira:doctor (against the Jira stand-in)', () => {
     expect(r.code).toBe(EXIT.ok);
     expect(r.checks.map((c) => c.id)).toEqual([
       'credentials', 'project', 'issue-type', 'id-field', 'close-transition', 'reopen-transition',
-      'statuses', 'mapped-fields', 'static-fields', 'required-fields', 'permissions',
+      'statuses', 'mapped-fields', 'static-fields', 'required-fields', 'permissions', 'typed-fields', 'bulk-change',
     ]);
     expect(r.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(r.byId['close-transition']?.detail).toContain('Open, In Progress → Closed');
@@ -54,8 +54,8 @@ describe('npm run jira:doctor (against the Jira stand-in)', () => {
   test('the human checklist shows ✔ lines and a summary', async () => {
     const r = await doctor({}, {}, []);
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out.split('\n').filter((l) => l.startsWith('✔ '))).toHaveLength(11);
-    expect(r.out).toMatch(/11 checks: 11 passed, 0 failed/);
+    expect(r.out.split('\n').filter((l) => l.startsWith('✔ '))).toHaveLength(13);
+    expect(r.out).toMatch(/13 checks: 13 passed, 0 failed/);
   });
 
   test('wrong token: credentials fail with the fix, the rest is skipped, exit 1', async () => {
@@ -121,7 +121,8 @@ describe('npm run jira:doctor (against the Jira stand-in)', () => {
   test('static value outside the options and an unknown mapped field → both field checks fail', async () => {
     const r = await doctor({}, { JIRA_FIELD_STATIC: 'Halo Type:nope', JIRA_FIELD_MAPPING: 'issue_name:No Such Field' });
     expect(r.code).toBe(EXIT.failure);
-    expect(failing(r.checks).sort()).toEqual(['mapped-fields', 'static-fields']);
+    // typed-fields too: jiraSync itself would refuse to start with these.
+    expect(failing(r.checks).sort()).toEqual(['mapped-fields', 'static-fields', 'typed-fields']);
     expect(r.byId['static-fields']?.detail).toMatch(/"Halo Type" \(customfield_10053\) cannot take "nope": "nope" is not one of its options/);
     expect(r.byId['mapped-fields']?.detail).toContain('"No Such Field" is not a field on this site');
   });
@@ -180,5 +181,33 @@ describe('npm run jira:doctor (against the Jira stand-in)', () => {
     } finally {
       await stub.stop();
     }
+  });
+});
+
+describe('npm run jira:doctor: typed field values and bulk transitions', () => {
+  test('reports the typing problems that would stop a sync run: ambiguous names with candidate ids, untypeable values', async () => {
+    const r = await doctor({}, { JIRA_FIELD_STATIC: 'Team:Platform;Priority:Urgent;Due date:2026-11-23T10:00:00;Halo Type:sva' });
+    expect(r.code).toBe(EXIT.failure);
+    const typed = r.byId['typed-fields']!;
+    expect(typed.status).toBe('fail');
+    expect(typed.detail).toContain('JIRA_FIELD_STATIC "Team"');
+    expect(typed.detail).toMatch(/customfield_10060 \(select list\), customfield_10061 \(string\)/);
+    expect(typed.detail).toMatch(/"Urgent" is not a priority of this site/);
+    expect(typed.detail).toMatch(/"2026-11-23T10:00:00" is not a date/);
+    expect(typed.fix).toMatch(/by id/);
+    expect(r.violations).toEqual([]);
+  });
+
+  test('shows what typed static values are sent when they are right', async () => {
+    const r = await doctor({}, { JIRA_FIELD_STATIC: 'customfield_10060:security;Risk Area:Host -> Linux;Halo Type:sva' });
+    expect(r.byId['typed-fields']).toMatchObject({ status: 'pass' });
+    expect(r.byId['typed-fields']!.detail).toContain('customfield_10058 ← {"value":"Host","child":{"value":"Linux"}}');
+    expect(r.byId['typed-fields']!.detail).toContain('customfield_10060 ← {"value":"Security"}');
+  });
+
+  test('warns (does not fail) without the global Make bulk changes permission', async () => {
+    const r = await doctor({ deniedPermissions: ['BULK_CHANGE'] });
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.byId['bulk-change']).toMatchObject({ status: 'warn', detail: expect.stringMatching(/fall back to one transition request per ticket/) });
   });
 });

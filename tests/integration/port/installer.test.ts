@@ -1,11 +1,9 @@
-import { main, EXIT } from '../../../port/installer/cli';
+import { runInstall } from '../../../port/installer/cli';
+import { EXIT } from '../../../shared/cli';
 import { install } from '../../../port/installer/install';
-import { contractsDir, CONTRACTS_MISSING } from '../../../local/contract';
 import { startPortStub, type PortStub } from '../../../local/port';
 
-/** The installer CLI against the Port stand-in (API validated against port-api.openapi.json). */
-const itContract = contractsDir() ? it : it.skip;
-if (!contractsDir()) console.warn(CONTRACTS_MISSING);
+/** The installer CLI against the Port stand-in (API validated against Port's contract subset, local/contracts/port.subset.json). */
 
 describe('port:install against the Port stand-in', () => {
   let port: PortStub;
@@ -13,7 +11,7 @@ describe('port:install against the Port stand-in', () => {
   const run = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['--port-base-url', port.apiUrl, ...args], env, (s) => out.push(s), (s) => err.push(s));
+    const code = await runInstall(['--port-base-url', port.apiUrl, ...args], { env, out: (s) => out.push(s), err: (s) => err.push(s) });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
@@ -25,7 +23,7 @@ describe('port:install against the Port stand-in', () => {
     await port.stop();
   });
 
-  itContract('first run creates everything; a second run reports unchanged and sends no writes; all requests match the contract', async () => {
+  it('first run creates everything; a second run reports unchanged and sends no writes; all requests match the contract', async () => {
     const first = await run('--port-only', '--event-sources', 'aws.ec2,aws.s3');
     expect(first.err).toBe('');
     expect(first.code).toBe(EXIT.ok);
@@ -112,6 +110,14 @@ describe('port:install against the Port stand-in', () => {
     expect((await run('--port-only', '--env-file', file)).code).toBe(EXIT.ok);
   });
 
+  it('a failed sls deploy after Port is set up exits 5 (partial) and says how to finish', async () => {
+    const err: string[] = [];
+    const code = await runInstall(['--port-base-url', port.apiUrl, '--event-sources', 'aws.ec2'], { env, out: () => undefined, err: (s) => err.push(s) }, { deploy: () => 7 });
+    expect(code).toBe(EXIT.partial);
+    expect(err.join('\n')).toMatch(/sls deploy exited with 7: Port is set up/);
+    expect(port.webhook('aws_ingest')?.mappings.length).toBeGreaterThan(0);
+  });
+
   it('honours Port 429 through the shared retry policy', async () => {
     port.apiFaults.failNext(2, 429, { retryAfterSec: 0, match: 'GET /v1/blueprints/{identifier}', headers: { 'x-ratelimit-remaining': '0' } });
     const res = await run('--port-only', '--event-sources', 'aws.ec2');
@@ -144,7 +150,7 @@ describe('port:install against the Port stand-in', () => {
     expect(lines.join('\n')).not.toContain(port.webhook('aws_ingest')?.webhookKey);
   });
 
-  itContract('an existing shared blueprint is merged: its title and properties stay, ours are added; --dry-run shows the merge first', async () => {
+  it('an existing shared blueprint is merged: its title and properties stay, ours are added; --dry-run shows the merge first', async () => {
     port.addBlueprints([{ identifier: 'ec2Instance', title: 'EC2 (Ocean)', schema: { properties: { instanceType: { type: 'string' }, state: { type: 'string' } } }, relations: {} }]);
     const dry = await run('--dry-run', '--event-sources', 'aws.ec2');
     expect(dry.code).toBe(EXIT.ok);
@@ -160,10 +166,10 @@ describe('port:install against the Port stand-in', () => {
     expect(port.contractViolations).toEqual([]);
   });
 
-  itContract('an existing property of another type stops the run before any write, naming the property and both types', async () => {
+  it('an existing property of another type stops the run before any write, naming the property and both types', async () => {
     port.addBlueprints([{ identifier: 's3Bucket', title: 'S3', schema: { properties: { tags: { type: 'array' } } }, relations: {} }]);
     const res = await run('--port-only', '--event-sources', 'aws.s3');
-    expect(res.code).toBe(EXIT.blueprintConflict);
+    expect(res.code).toBe(EXIT.partial);
     expect(res.err).toMatch(/s3Bucket\.properties\.tags: Port has array, this installer needs object/);
     expect(port.writes()).toBe(0);
     expect(port.blueprint('s3Bucket')?.schema.properties).toEqual({ tags: { type: 'array' } });

@@ -1,28 +1,30 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { startMoto, type Moto } from '../../../local/aws/moto';
-import { startPortStub, type PortStub } from '../../../local/port';
+import type { PortStub } from '../../../local/port';
+import { startWorld, type World } from '../../../local/world';
 import { ec2Event, sqsRecord } from '../../unit/portForwarder/factories';
 import { coldStart, createQueues, lambdaContext, pollUntilEmpty, queueDepth, receiveAll, sqsClient } from './harness';
 
 /** The real handler against the Port ingest stand-in and moto's SQS (DLQ, redrive). */
 jest.setTimeout(120_000);
 
-let moto: Moto;
+const PORT_AND_MOTO = { halo: false, jira: false, moto: true } as const;
+let world: World<typeof PORT_AND_MOTO>;
 let port: PortStub;
 let sqs: SQSClient;
 let webhookUrl: string;
 
 beforeAll(async () => {
-  [moto, port] = await Promise.all([startMoto(), startPortStub()]);
-  sqs = sqsClient(moto);
+  world = await startWorld(PORT_AND_MOTO);
+  port = world.port;
+  sqs = sqsClient(world.moto);
   webhookUrl = port.createWebhook({ identifier: 'aws-events' }).url;
-  Object.assign(process.env, moto.env);
+  Object.assign(process.env, world.moto.env);
 });
 
 afterAll(async () => {
   sqs?.destroy();
-  await Promise.all([port?.stop(), moto?.stop()]);
+  await world?.stop();
 });
 
 beforeEach(() => port.reset());
@@ -31,7 +33,7 @@ type Wire = { id: string; source: string; items: Array<{ id?: string }> };
 const delivered = (): Wire[] => port.received.filter((r) => r.status === 202).map((r) => r.body as Wire);
 
 it('delivers 9 good records in one wire-format request and dead-letters the malformed one with its reason', async () => {
-  const q = await createQueues(sqs, 'fw-mixed', { maxReceiveCount: 5, visibilityTimeout: 30 });
+  const q = await createQueues(world.moto.aws, 'fw-mixed', { maxReceiveCount: 5, visibilityTimeout: 30 });
   const handler = coldStart({ PORT_WEBHOOK_URL: webhookUrl, DEAD_LETTER_QUEUE_URL: q.dlqUrl });
   const events = Array.from({ length: 9 }, () => ec2Event());
   const records = [...events.slice(0, 4).map((e) => sqsRecord(e)), sqsRecord('{"version":"0",'), ...events.slice(4).map((e) => sqsRecord(e))];
@@ -56,7 +58,7 @@ it('delivers 9 good records in one wire-format request and dead-letters the malf
 });
 
 it('dead-letters a whole batch Port refuses with 404 (unknown webhook key) and never retries it', async () => {
-  const q = await createQueues(sqs, 'fw-404', { maxReceiveCount: 5, visibilityTimeout: 30 });
+  const q = await createQueues(world.moto.aws, 'fw-404', { maxReceiveCount: 5, visibilityTimeout: 30 });
   const handler = coldStart({ PORT_WEBHOOK_URL: `${port.ingestBaseUrl}/no-such-webhook-key`, DEAD_LETTER_QUEUE_URL: q.dlqUrl });
   const records = Array.from({ length: 5 }, () => sqsRecord(ec2Event()));
 
@@ -74,7 +76,7 @@ it('dead-letters a whole batch Port refuses with 404 (unknown webhook key) and n
 });
 
 it('under 30 % 429 (Retry-After: 1) and 10 % connection resets, delivers every event, loses none, never overruns a deadline', async () => {
-  const q = await createQueues(sqs, 'fw-chaos', { maxReceiveCount: 5, visibilityTimeout: 3 });
+  const q = await createQueues(world.moto.aws, 'fw-chaos', { maxReceiveCount: 5, visibilityTimeout: 3 });
   const handler = coldStart({ PORT_WEBHOOK_URL: webhookUrl, DEAD_LETTER_QUEUE_URL: q.dlqUrl, FORWARDER_DEADLINE_MARGIN_MS: '1000' });
   port.faults.set({ rateLimit: 0.3, retryAfterSec: 1, reset: 0.1, seed: 7 });
   const events = Array.from({ length: 200 }, () => ec2Event());
@@ -97,7 +99,7 @@ it('under 30 % 429 (Retry-After: 1) and 10 % connection resets, delivers every e
 });
 
 it('reports records Port keeps failing (503) in batchItemFailures, so SQS redelivers and finally redrives them to the DLQ', async () => {
-  const q = await createQueues(sqs, 'fw-503', { maxReceiveCount: 2, visibilityTimeout: 1 });
+  const q = await createQueues(world.moto.aws, 'fw-503', { maxReceiveCount: 2, visibilityTimeout: 1 });
   const handler = coldStart({ PORT_WEBHOOK_URL: webhookUrl, DEAD_LETTER_QUEUE_URL: q.dlqUrl, FORWARDER_DEADLINE_MARGIN_MS: '1000' });
   port.faults.set({ serverError: 1, serverErrorStatus: 503 });
   const events = Array.from({ length: 3 }, () => ec2Event());

@@ -1,6 +1,5 @@
 import { drainQueue } from '../../../local/aws/sqs';
 import {
-  CreateQueueCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -9,6 +8,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Moto } from '../../../local/aws/moto';
+import { deployLocalStack, renderResources, type RenderedResources } from '../../../local/aws/stack';
+import type { AwsTarget } from '../../../local/aws/target';
 
 /**
  * Test harness around the real handler: loads it in a fresh module registry (a cold start) with
@@ -49,24 +50,21 @@ export function sqsClient(moto: Moto): SQSClient {
   return new SQSClient({ endpoint: moto.endpoint, region: moto.env.AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 }
 
-export async function createQueues(sqs: SQSClient, name: string, opts: { maxReceiveCount: number; visibilityTimeout: number }) {
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = await queueArn(sqs, dlq.QueueUrl as string);
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        VisibilityTimeout: String(opts.visibilityTimeout),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: opts.maxReceiveCount }),
-      },
-    }),
-  );
-  return { queueUrl: queue.QueueUrl as string, dlqUrl: dlq.QueueUrl as string, queueArn: await queueArn(sqs, queue.QueueUrl as string) };
-}
+let rendered: Promise<RenderedResources> | undefined;
 
-async function queueArn(sqs: SQSClient, url: string): Promise<string> {
-  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
-  return a.Attributes?.QueueArn as string;
+/**
+ * The stack's own events queue and DLQ (resources/), deployed as stage `name` (queues
+ * `halo-jira-port-<name>-events[-dlq]`), with faster redelivery so tests need not wait minutes.
+ */
+export async function createQueues(aws: AwsTarget, name: string, opts: { maxReceiveCount?: number; visibilityTimeout?: number } = {}) {
+  rendered ??= renderResources();
+  const stack = await deployLocalStack(aws, {
+    resources: await rendered,
+    stage: name,
+    queuesOnly: true,
+    eventsQueue: { maxReceiveCount: opts.maxReceiveCount, visibilityTimeout: opts.visibilityTimeout },
+  });
+  return { queueUrl: stack.events.url, dlqUrl: stack.deadLetter.url, queueArn: stack.events.arn };
 }
 
 export function toRecord(m: Message, queueArn: string): SQSRecord {

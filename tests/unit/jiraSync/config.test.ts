@@ -150,4 +150,26 @@ describe('jiraSync config', () => {
     expect(err.message).not.toContain('token');
     expect(err.message).not.toContain('secret');
   });
+
+  describe('https:// outside the local stage', () => {
+    it.each([
+      ['JIRA_API_URL', 'http://jira.example.com'],
+      ['HALO_API_HOSTNAME', 'http://api.cloudpassage.com'],
+      ['HALO_API_HOSTNAME', 'http://127.0.0.1:8081'],
+    ])('STAGE=prod refuses %s=%s, naming it', (name, value) => {
+      const err = configError({ ...REQUIRED, STAGE: 'prod', [name]: value });
+      expect(err.problems).toEqual([expect.objectContaining({ variable: name, value })]);
+      expect(err.message).toContain('https://');
+    });
+
+    it('STAGE=prod accepts https URLs and a bare Halo host name (https implied)', () => {
+      const c = loadConfig({ ...REQUIRED, STAGE: 'prod', HALO_API_HOSTNAME: 'api.eu.cloudpassage.com' });
+      expect([c.stage, c.haloBaseUrl, c.jiraBaseUrl]).toEqual(['prod', 'https://api.eu.cloudpassage.com', 'https://example.atlassian.net']);
+    });
+
+    it('STAGE=local (the default) accepts the stand-ins\' plain http URLs', () => {
+      const c = loadConfig({ ...REQUIRED, JIRA_API_URL: 'http://127.0.0.1:8082', HALO_API_HOSTNAME: 'http://127.0.0.1:8081' });
+      expect([c.stage, c.haloBaseUrl, c.jiraBaseUrl]).toEqual(['local', 'http://127.0.0.1:8081', 'http://127.0.0.1:8082']);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { memoryCheckpoint } from '../../../functions/jiraSync/checkpoint';
 import { loadConfig, type SyncConfig } from '../../../functions/jiraSync/config';
+import { MemoryState } from '../../../functions/jiraSync/state/memory';
 import { runSync, type SyncDeps } from '../../../functions/jiraSync/sync';
 import { ConfigError, HttpError, RetryableError } from '../../../shared/errors';
 import { NO_DEADLINE } from '../../../shared/http/retry';
@@ -21,8 +22,15 @@ function setup(env: Record<string, string> = {}, checkpointMs: number | null = S
   const halo = new FakeHalo();
   const jira = new FakeJira();
   const checkpoint = memoryCheckpoint(checkpointMs ?? undefined);
-  const deps: SyncDeps = { halo, jira, checkpoint, deadline: NO_DEADLINE, now: () => NOW, log: quiet, chunkSize: 3 };
-  return { config, halo, jira, checkpoint, deps, run: () => runSync(config, deps) };
+  const state = new MemoryState();
+  const t = { clock: NOW };
+  const deps: SyncDeps = { halo, jira, checkpoint, state, deadline: NO_DEADLINE, now: () => t.clock, log: quiet, chunkSize: 3 };
+  return {
+    config, halo, jira, checkpoint, state, deps,
+    get clock() { return t.clock; },
+    set clock(v: number) { t.clock = v; },
+    run: (extra: Record<string, string> = {}) => runSync(Object.keys(extra).length ? loadConfig({ ...ENV, ...env, ...extra }) : config, deps),
+  };
 }
 
 const at = (minute: number): string => new Date(Date.parse('2026-11-20T10:00:00Z') + minute * 60_000).toISOString();
@@ -160,15 +168,21 @@ describe('runSync against in-memory Halo and Jira', () => {
     expect(r2.checkpointAfter).toBe(at(3));
   });
 
-  it('a bulk create that may have been applied is not repeated in the run; the issues wait for the next run', async () => {
+  it('a bulk create whose answer was lost is not repeated until search can be trusted; then the retry set creates it', async () => {
     const s = setup();
     s.halo.put(active(1), active(2));
-    s.jira.failCreate = new RetryableError('jira answered 502');
+    s.jira.failCreate = new RetryableError('jira answered 502', { status: 502 });
     const r1 = await s.run();
     expect(r1.failures).toHaveLength(2);
     expect(r1.checkpointAfter).toBe(new Date(START).toISOString());
+    expect([...s.state.ledger.values()].map((e) => e.entry.state)).toEqual(['intent', 'intent']);
     s.jira.failCreate = undefined;
-    expect((await s.run()).actions.create).toBe(2);
+    const r2 = await s.run();
+    expect([r2.actions.create, r2.retrySet.waitingForSearch]).toEqual([0, 2]);
+    expect(r2.checkpointAfter).toBe(at(2)); // the ids are durably in the retry set
+    s.clock += 10 * 60_000;
+    const r3 = await s.run();
+    expect([r3.actions.create, r3.retrySet.resolved, r3.retrySet.size]).toEqual([2, 2, 0]);
   });
 
   it('a per-item bulk create error fails only that issue', async () => {

@@ -1,4 +1,3 @@
-import { parseEnvFile } from '../../../port/installer/cli';
 import { decide, deployCommand, ingestUrlOf, mergeBlueprint, parseWebhookRef } from '../../../port/installer/plan';
 
 describe('installer decisions', () => {
@@ -41,10 +40,6 @@ describe('installer decisions', () => {
     expect(cmd.env).toEqual({ PORT_WEBHOOK_URL: 'https://ingest.port.io/Key123', EVENT_SOURCES: 'aws.ec2,aws.s3' });
     expect(cmd.line).toBe('PORT_WEBHOOK_URL=https://ingest.port.io/Key123 EVENT_SOURCES=aws.ec2,aws.s3 npx sls deploy --stage prod --region eu-west-1');
     expect(deployCommand("it's", ['a'], 'dev').line).toBe(`PORT_WEBHOOK_URL='it'\\''s' EVENT_SOURCES=a npx sls deploy --stage dev`);
-  });
-
-  it('reads env files: comments, export, quotes', () => {
-    expect(parseEnvFile('# c\nexport PORT_CLIENT_ID="id 1"\nPORT_CLIENT_SECRET=\'s=2\'\nbad line\n')).toEqual({ PORT_CLIENT_ID: 'id 1', PORT_CLIENT_SECRET: 's=2' });
   });
 });
 

@@ -1,15 +1,10 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { buildEventPattern, loadDefinitions, pattern } = require('../../../resources/event-pattern.js');
 const { portForwarderStatements, visibilityTimeout, webhookSsmParam } = require('../../../resources/settings.js');
+import { oslsResolver } from '../resources/osls-resolver';
 
 const definitions = loadDefinitions();
-const params = (values: Record<string, unknown>) => ({
-  resolveVariable: async (v: string) => {
-    const name = v.replace(/^param:/, '');
-    if (!(name in values)) throw new Error(`unexpected ${v}`);
-    return values[name];
-  },
-});
+const params = (values: Record<string, unknown>) => oslsResolver({ params: values });
 
 describe('buildEventPattern (from port/sources.json)', () => {
   it('has one alternative per native detail-type set and per CloudTrail API set, failed calls excluded', () => {
@@ -63,7 +58,12 @@ describe('settings', () => {
     expect(without.filter((s: { Action: string[] }) => s.Action.includes('kms:Decrypt'))).toEqual([]);
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const withKey = await portForwarderStatements(params({ ...base, kmsKeyArn: key }));
-    expect(withKey).toContainEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] });
+    expect(withKey).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [key],
+      Condition: { StringEqualsIfExists: { 'kms:EncryptionContext:LambdaFunctionName': 'halo-jira-port-dev-portForwarder' } },
+    });
     await expect(portForwarderStatements(params({ ...base, kmsKeyArn: 'alias/mine' }))).rejects.toThrow(/kmsKeyArn must be a KMS key ARN/);
   });
 

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_WEBHOOK_ID } from '../port/installer/plan';
+import { kmsEncryptForFunction, putSecureString } from '../local/aws/seed';
+import { deployLocalStack, renderResources, type LocalStack } from '../local/aws/stack';
+import { startWorld, type World } from '../local/world';
+import { DeadLetters } from './dead-letters';
+import { EventEmitter, sampleEffects, type SampleEffect, type SampleEvent } from './events';
+import { startOffline, type Offline } from './offline';
+import { installPort } from './port-install';
+import type { RunLog } from './runs';
+import type { StartupSteps } from './steps';
+
+/** The world the sandbox runs in: every stand-in, and moto. */
+export type SandboxWorld = World<{ moto: { region: string } }>;
+
+/** What is up so far; stop() takes down whatever is set. */
+export interface SandboxState {
+  world?: SandboxWorld;
+  stack?: LocalStack;
+  offline?: Offline;
+  emitter?: EventEmitter;
+  deadLetters?: DeadLetters;
+  webhookUrl?: string;
+  /** What each sample event does to Port's catalog under the installed mappings. */
+  sampleEffects?: SampleEffect[];
+  runs: RunLog;
+}
+
+export const FUNCTION_PREFIX = 'halo-jira-port-local-';
+const CHECKPOINT_PARAM = '/CloudPassage-Jira/issues/timestamp';
+const JIRA_TOKEN_PARAM = '/halo-jira-port/local/jira-api-token';
+
+export interface BootOptions {
+  projectDir: string;
+  region: string;
+  schedule: string;
+  issues: number;
+  seed: number;
+  samples: readonly SampleEvent[];
+  /** Our own esbuild folder, relative to projectDir. */
+  buildFolder: string;
+  onOfflineLine: (line: string) => void;
+}
+
+/** The start-up steps, in order; each records itself in `steps` and what it started in `state`. */
+export async function boot(opts: BootOptions, steps: StartupSteps, state: SandboxState): Promise<void> {
+  const { projectDir, region } = opts;
+  // sls print needs no AWS for --stage local: it runs while the world starts.
+  const rendered = renderResources({ projectDir, env: { AWS_REGION: region } });
+  rendered.catch(() => undefined); // awaited in the stack step; no unhandled rejection if an earlier step fails
+  const world = (state.world = await startWorld({
+    issues: { count: opts.issues, seed: opts.seed, now: new Date(), spanDays: 14 },
+    moto: { region },
+    checkpointParam: CHECKPOINT_PARAM,
+    around: (piece, start, describe) => steps.run(piece, start, describe),
+  }));
+  const aws = world.moto.aws;
+
+  const stack = (state.stack = await steps.run('stack', async () => deployLocalStack(aws, { resources: await rendered }), describeStack));
+  const secretEnv = await steps.run('secrets', () => seedSecrets(world), () => 'JIRA_API_TOKEN from SSM, HALO_API_SECRET_KEY KMS-encrypted, checkpoint before the oldest demo issue');
+
+  const installed = await steps.run('port-install', () => installPort({ port: world.port }), (r) => {
+    const created = Object.entries(r.actions).filter(([, a]) => a === 'create').map(([k]) => k);
+    return `created ${created.length} object(s): ${created.join(', ')}`;
+  });
+  state.webhookUrl = installed.webhookUrl;
+  state.sampleEffects = await sampleEffects(opts.samples, world.port.webhook(DEFAULT_WEBHOOK_ID)?.mappings ?? [], aws);
+
+  state.deadLetters = new DeadLetters(aws, stack.deadLetter.url);
+  fs.mkdirSync(path.join(projectDir, '.sandbox'), { recursive: true });
+  state.emitter = new EventEmitter(aws, opts.samples);
+  state.offline = await steps.run(
+    'offline',
+    () => startOffline({ projectDir, onLine: opts.onOfflineLine, env: offlineEnv(world, secretEnv, { webhookUrl: installed.webhookUrl, deadLetterUrl: stack.deadLetter.url, buildFolder: opts.buildFolder }) }),
+    (o) => `Lambda endpoint ${o.lambdaEndpoint}, jiraSync ${opts.schedule}, portForwarder on ${stack.events.name}`,
+  );
+}
+
+function describeStack(s: LocalStack): string {
+  return `${s.queues.map((q) => q.name).join(', ')}; rule ${s.rules.map((r) => r.name).join(', ')}` + (s.dropped.length ? `; left out: ${s.dropped.join(', ')}` : '');
+}
+
+/**
+ * The three ways an operator provides a secret, all exercised: SSM SecureString (Jira token), KMS
+ * ciphertext (Halo secret), plain (the rest). The checkpoint starts before every demo issue, so
+ * the first run reconciles all of them. Returns the environment that replaces the plain values.
+ */
+export async function seedSecrets(world: SandboxWorld): Promise<Record<string, string>> {
+  const aws = world.moto.aws;
+  await putSecureString(aws, JIRA_TOKEN_PARAM, world.jiraSyncEnv.JIRA_API_TOKEN!);
+  const haloSecret = await kmsEncryptForFunction(aws, `${FUNCTION_PREFIX}jiraSync`, world.jiraSyncEnv.HALO_API_SECRET_KEY!);
+  await world.checkpoint.write(new Date((world.earliestChange() ?? new Date()).getTime() - 60_000));
+  return { JIRA_API_TOKEN: '', JIRA_API_TOKEN_SSM_PARAM: JIRA_TOKEN_PARAM, HALO_API_SECRET_KEY: haloSecret };
+}
+
+/** The environment `sls offline` runs both functions with. */
+export function offlineEnv(
+  world: Pick<SandboxWorld, 'jiraSyncEnv'>,
+  secretEnv: Record<string, string>,
+  opts: { webhookUrl: string; deadLetterUrl: string; buildFolder: string },
+  parent: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  return {
+    ...parent,
+    ...world.jiraSyncEnv, // stand-ins, moto's endpoint and region, the checkpoint parameter
+    ...secretEnv,
+    // The sandbox invokes jiraSync on its schedule itself, serialised with manual runs (SyncGate).
+    JIRA_SYNC_SCHEDULE_ENABLED: 'false',
+    // A stuck run is ended (and shown as failed) after 2 minutes instead of AWS's 15, freeing the queue.
+    JIRA_SYNC_TIMEOUT: parent.JIRA_SYNC_TIMEOUT ?? '120',
+    PORT_WEBHOOK_URL: opts.webhookUrl,
+    DEAD_LETTER_QUEUE_URL: opts.deadLetterUrl,
+    NODE_NO_WARNINGS: '1',
+    // Our own esbuild folder (git-ignored): a concurrent `sls` run elsewhere cannot wipe the bundles we run.
+    ESBUILD_WORK_FOLDER: opts.buildFolder,
+  };
+}
