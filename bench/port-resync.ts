@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   try {
     const counts = mix(total);
     let t = Date.now();
-    await seedInventory(REGION, counts, 'bench');
+    await seedInventory(moto.aws, counts, 'bench');
     const resources = Object.values(counts).reduce((a, b) => a + b, 0) + counts.ecs;
     console.log(`seeded ${resources} resources into moto in ${((Date.now() - t) / 1000).toFixed(1)} s: ${JSON.stringify(counts)} (+${counts.ecs} ECS services)`);
 

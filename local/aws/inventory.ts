@@ -6,10 +6,12 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsTarget } from './target';
 
 /**
- * Seeds an AWS account (moto, through AWS_ENDPOINT_URL) with resources of the seven kinds the
- * resync lists, with the AWS SDK as a user would. Names carry `prefix` so a test can add more.
+ * Seeds an AWS account (moto: `aws` is its endpoint, never the ambient profile) with resources of
+ * the seven kinds the resync lists, with the AWS SDK as a user would. Names carry `prefix` so a
+ * test can add more.
  */
 export interface InventoryCounts {
   ec2?: number;
@@ -32,8 +34,8 @@ export interface Seeded {
   lambda: string[];
 }
 
-export function inventoryClients(region: string) {
-  const o = { region };
+function inventoryClients(aws: AwsTarget) {
+  const o = aws.client;
   return { ec2: new EC2Client(o), s3: new S3Client(o), rds: new RDSClient(o), sqs: new SQSClient(o), ecs: new ECSClient(o), eks: new EKSClient(o), lambda: new LambdaClient(o), iam: new IAMClient(o) };
 }
 
@@ -55,8 +57,9 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
 
 const range = (n: number | undefined): number[] => Array.from({ length: n ?? 0 }, (_, i) => i);
 
-export async function seedInventory(region: string, counts: InventoryCounts, prefix = 'seed'): Promise<Seeded> {
-  const c = inventoryClients(region);
+export async function seedInventory(aws: AwsTarget, counts: InventoryCounts, prefix = 'seed'): Promise<Seeded> {
+  const { region } = aws;
+  const c = inventoryClients(aws);
   const seeded: Seeded = { ec2: [], s3: [], rds: [], sqs: [], ecsClusters: [], eks: [], lambda: [] };
   for (let left = counts.ec2 ?? 0; left > 0; left -= 500) {
     const n = Math.min(500, left);
@@ -103,8 +106,8 @@ export async function seedInventory(region: string, counts: InventoryCounts, pre
   return seeded;
 }
 
-export async function terminateInstances(region: string, ids: string[]): Promise<void> {
-  const ec2 = new EC2Client({ region });
+export async function terminateInstances(aws: AwsTarget, ids: string[]): Promise<void> {
+  const ec2 = new EC2Client(aws.client);
   await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
   ec2.destroy();
 }

@@ -20,8 +20,7 @@ let seeded: Seeded;
 
 beforeAll(async () => {
   [moto, port] = await Promise.all([startMoto(REGION), startPortStub({ blueprints: true })]);
-  Object.assign(process.env, moto.env);
-  seeded = await seedInventory(REGION, { ec2: 2, s3: 2, rds: 1, sqs: 2, ecs: 1, eks: 1, lambda: 2 });
+  seeded = await seedInventory(moto.aws, { ec2: 2, s3: 2, rds: 1, sqs: 2, ecs: 1, eks: 1, lambda: 2 });
   // Another account's entities in the same region and blueprints: never this resync's to delete.
   const other = new PortApiClient({ baseUrl: port.apiUrl, ...port.credentials, timeoutMs: 5000 });
   await other.upsert('ec2Instance', [{ blueprint: 'ec2Instance', identifier: 'i-0ther0000000000001', title: 'i-0ther0000000000001', properties: { region: REGION, state: 'running' }, relations: { account: OTHER } }], NO_DEADLINE);
@@ -79,11 +78,11 @@ it('a resync with nothing changed writes nothing', async () => {
 });
 
 it('delete two resources, create one → two deletions, one creation, nothing else written', async () => {
-  const sqs = new SQSClient({ region: REGION });
+  const sqs = new SQSClient(moto.aws.client);
   await sqs.send(new DeleteQueueCommand({ QueueUrl: seeded.sqs[0] }));
   sqs.destroy();
-  await terminateInstances(REGION, [seeded.ec2[0] as string]);
-  const added = await seedInventory(REGION, { lambda: 1 }, 'later');
+  await terminateInstances(moto.aws, [seeded.ec2[0] as string]);
+  const added = await seedInventory(moto.aws, { lambda: 1 }, 'later');
   port.requests.clear();
 
   const run = await invoke();
