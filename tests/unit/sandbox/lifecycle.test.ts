@@ -9,7 +9,7 @@ describe('offlineEnv', () => {
       { jiraSyncEnv: { JIRA_API_TOKEN: 'plain', AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', HALO_API_SECRET_KEY: 'plain' } },
       { JIRA_API_TOKEN: '', JIRA_API_TOKEN_SSM_PARAM: '/p', HALO_API_SECRET_KEY: 'cipher' },
       { webhookUrl: 'http://127.0.0.1:1/key', deadLetterUrl: 'http://127.0.0.1:5000/123456789012/dlq', buildFolder: '.sandbox/b' },
-      { PATH: '/bin', JIRA_SYNC_TIMEOUT: '300' },
+      { PATH: '/bin', JIRA_SYNC_TIMEOUT: '300', POWERTOOLS_LOG_LEVEL: 'SILENT' },
     );
     expect(env).toEqual({
       PATH: '/bin',
@@ -23,8 +23,10 @@ describe('offlineEnv', () => {
       PORT_WEBHOOK_URL: 'http://127.0.0.1:1/key',
       DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:5000/123456789012/dlq',
       NODE_NO_WARNINGS: '1',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
       ESBUILD_WORK_FOLDER: '.sandbox/b',
     });
+    expect(offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', deadLetterUrl: '', buildFolder: '' }, { POWERTOOLS_LOG_LEVEL: 'DEBUG' }).POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     expect(offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', deadLetterUrl: '', buildFolder: '' }, {}).JIRA_SYNC_TIMEOUT).toBe('120');
   });
 });
