@@ -118,7 +118,8 @@ export async function seedSecrets(world: SandboxWorld): Promise<Record<string, s
   };
 }
 
-const VERBOSE_ENOUGH = new Set(['TRACE', 'DEBUG', 'INFO']);
+/** Levels at which the functions still print their INFO lines, which the run log reads (runs.ts). */
+const AT_LEAST_INFO = new Set(['TRACE', 'DEBUG', 'INFO']);
 
 /** The environment `sls offline` runs the functions with. */
 export function offlineEnv(
@@ -140,9 +141,9 @@ export function offlineEnv(
     PORT_WEBHOOK_URL: opts.webhookUrl,
     DEAD_LETTER_QUEUE_URL: opts.deadLetterUrl,
     NODE_NO_WARNINGS: '1',
-    // The run log reads the forwarder's INFO line per batch ("batch forwarded"): never quieter than INFO
-    // (a parent set to SILENT, as the test setup is, would leave the dashboard without forwarder runs).
-    POWERTOOLS_LOG_LEVEL: VERBOSE_ENOUGH.has((parent.POWERTOOLS_LOG_LEVEL ?? '').toUpperCase()) ? parent.POWERTOOLS_LOG_LEVEL : 'INFO',
+    // The dashboard's run list comes from the forwarder's INFO line 'batch forwarded': a quieter level
+    // inherited from the shell (or SILENT under jest) would leave it empty.
+    POWERTOOLS_LOG_LEVEL: AT_LEAST_INFO.has(String(parent.POWERTOOLS_LOG_LEVEL ?? '').toUpperCase()) ? parent.POWERTOOLS_LOG_LEVEL : 'INFO',
     // Our own esbuild folder (git-ignored): a concurrent `sls` run elsewhere cannot wipe the bundles we run.
     ESBUILD_WORK_FOLDER: opts.buildFolder,
   };

@@ -8,15 +8,15 @@ import COMMON from './settings.json';
  * the template, its IAM). A declaration says:
  *  - `default`: the value when nothing sets it (the template writes it, the schema falls back to it);
  *  - `secret`: the value may also come from `<NAME>_SSM_PARAM` (an SSM SecureString) or be KMS ciphertext;
- *  - `optional` (secrets only): the function works without it, so neither source is required;
- *  - `from`: a serverless variable that sets it first, e.g. `param:checkpointParam` or `sls:stage`.
+ *  - `from`: a serverless variable that sets it first, e.g. `param:checkpointParam` or `sls:stage`;
+ *  - `optional` (secrets only): the function runs without it, e.g. the webhook signing secret.
  * The parse rules (type, bounds, expected form) live in the function's config.ts.
  */
 export interface SettingDeclaration {
   readonly default?: string;
   readonly secret?: boolean;
-  readonly optional?: boolean;
   readonly from?: string;
+  readonly optional?: boolean;
 }
 export type Declarations = Readonly<Record<string, SettingDeclaration>>;
 

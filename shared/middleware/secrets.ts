@@ -27,7 +27,7 @@ export class Secrets<K extends string> {
     return value;
   }
 
-  /** A secret declared `optional` that may have no source: undefined then. */
+  /** An optional secret's value, or undefined when it has no source. */
   find(name: K): string | undefined {
     return this.values.get(name);
   }

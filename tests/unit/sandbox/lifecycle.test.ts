@@ -26,8 +26,17 @@ describe('offlineEnv', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ESBUILD_WORK_FOLDER: '.sandbox/b',
     });
-    expect(offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', deadLetterUrl: '', buildFolder: '' }, { POWERTOOLS_LOG_LEVEL: 'DEBUG' }).POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
     expect(offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', deadLetterUrl: '', buildFolder: '' }, {}).JIRA_SYNC_TIMEOUT).toBe('120');
+  });
+
+  it.each([
+    ['SILENT', 'INFO'],
+    ['WARN', 'INFO'],
+    ['DEBUG', 'DEBUG'],
+    ['info', 'info'],
+  ])('runs the functions at INFO or more verbose (the run log reads their INFO lines): parent %s → %s', (parent, level) => {
+    const env = offlineEnv({ jiraSyncEnv: {} }, {}, { webhookUrl: '', deadLetterUrl: '', buildFolder: '' }, { POWERTOOLS_LOG_LEVEL: parent });
+    expect(env.POWERTOOLS_LOG_LEVEL).toBe(level);
   });
 });
 
