@@ -37,6 +37,10 @@ export const BENCHMARKS: readonly Benchmark[] = [
     measures: 'HttpClient CPU per request in the client process, direct and through the egress proxy stand-in',
   },
   {
+    name: 'port-resync', file: 'port-resync.ts', args: '[resources=5000] [latencyMs=50]', takes: '~8 min (four resyncs, docs/port.md)', needs: 'moto_server',
+    measures: 'portResync over 5,000 moto resources, Port stand-in at 50 ms: wall time, Port requests per entity (first run and nothing changed, bulk API and ingest), AWS calls per resource, peak RSS',
+  },
+  {
     name: 'dlq-replay', file: 'dlq-replay.ts', args: '[messages=500]', takes: 'moto-bound: 100 messages replay in ~2 s', needs: 'moto_server',
     measures: '`npm run dlq` against moto: peek time of `list`, throughput of `replay --copy`',
   },

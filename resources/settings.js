@@ -13,6 +13,7 @@ const COMMON_SETTINGS = require('../shared/function/settings.json');
 const FUNCTION_SETTINGS = {
   jiraSync: require('../functions/jiraSync/settings.json'),
   portForwarder: require('../functions/portForwarder/settings.json'),
+  portResync: require('../functions/portResync/settings.json'),
 };
 const int = async (resolveVariable, name) => {
   const raw = await resolveVariable(`param:${name}`);
@@ -187,11 +188,50 @@ async function jiraSyncStatements({ resolveVariable }) {
   ];
 }
 
+/**
+ * Exactly the read-only list/describe calls the resync's listers make (functions/portResync/inventory/),
+ * per source. None of these actions supports resource-level scoping for listing, hence `*`.
+ */
+const RESYNC_READ_ACTIONS = {
+  'aws.ec2': ['ec2:DescribeInstances'],
+  'aws.s3': ['s3:ListAllMyBuckets', 's3:GetBucketLocation', 's3:GetBucketTagging'],
+  'aws.rds': ['rds:DescribeDBInstances'],
+  'aws.sqs': ['sqs:ListQueues', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags'],
+  'aws.ecs': ['ecs:ListClusters', 'ecs:DescribeClusters', 'ecs:ListServices', 'ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks'],
+  'aws.eks': ['eks:ListClusters', 'eks:DescribeCluster'],
+  'aws.lambda': ['lambda:ListFunctions', 'lambda:ListTags'],
+};
+
+/**
+ * portResync: the list/describe calls of the enabled sources (sts:GetCallerIdentity needs no
+ * permission), read/write its progress parameter, read its credential parameters, decrypt with the
+ * configured key, write its own logs.
+ */
+async function portResyncStatements({ resolveVariable }) {
+  const env = await environmentOf('portResync', resolveVariable);
+  const sources = String(env.EVENT_SOURCES).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = sources.filter((s) => !RESYNC_READ_ACTIONS[s]);
+  if (unknown.length) throw new Error(`EVENT_SOURCES / param eventSources: unknown ${unknown.join(', ')}; known: ${Object.keys(RESYNC_READ_ACTIONS).join(', ')}`);
+  const state = String(env.RESYNC_STATE_PARAM).trim();
+  if (!state.startsWith('/')) throw new Error(`RESYNC_STATE_PARAM / param resyncStateParam must start with "/", got ${JSON.stringify(state)}`);
+  const credentialParams = await secretParamsOf('portResync', resolveVariable);
+  return [
+    ...logStatements('PortResyncLogGroup'),
+    allow([...new Set(sources.flatMap((s) => RESYNC_READ_ACTIONS[s]))], ['*']),
+    allow(['ssm:GetParameter', 'ssm:PutParameter'], [ssmArn(state)]),
+    ...ssmReadStatements(credentialParams),
+    ...(await kmsStatements(resolveVariable, 'portResync', credentialParams.length > 0)),
+  ];
+}
+
 module.exports = {
   visibilityTimeout,
   webhookSsmParam,
   portForwarderStatements,
   jiraSyncStatements,
+  portResyncStatements,
+  RESYNC_READ_ACTIONS,
   jiraSyncEnvironment: ({ resolveVariable }) => environmentOf('jiraSync', resolveVariable),
   portForwarderEnvironment: ({ resolveVariable }) => environmentOf('portForwarder', resolveVariable),
+  portResyncEnvironment: ({ resolveVariable }) => environmentOf('portResync', resolveVariable),
 };

@@ -1,15 +1,19 @@
 import type { DashboardActions } from './dashboard/server';
 import { FUNCTION_PREFIX, type SandboxState, type SandboxWorld } from './boot';
 import type { InvokeResult } from './offline';
+import { resyncRowOf, resyncSummaryText } from './resync';
 import { isSyncSummary, syncSummaryText } from './runs';
-import type { SyncGate } from './sync-gate';
+import { SyncGate } from './sync-gate';
 
 /**
- * What a user (dashboard, e2e test) and the schedule can do to a running sandbox: run jiraSync,
- * emit sample events, resolve or re-activate a Halo issue. Each answers with the line the
- * dashboard announces; runs are recorded in the run log.
+ * What a user (dashboard, e2e test) and the schedule can do to a running sandbox: run jiraSync or
+ * portResync, emit sample events, resolve or re-activate a Halo issue. Each answers with the line
+ * the dashboard announces; runs are recorded in the run log.
  */
 export class SandboxActions {
+  /** One resync at a time, as `reservedConcurrency: 1` guarantees in AWS. */
+  private readonly resyncGate = new SyncGate();
+
   constructor(
     private readonly state: SandboxState,
     private readonly gate: SyncGate,
@@ -24,6 +28,11 @@ export class SandboxActions {
   /** A scheduled run, dropped while another scheduled run is still waiting. */
   scheduledJiraSync(): Promise<InvokeResult | undefined> {
     return this.gate.tick(() => this.invokeJiraSync('schedule'));
+  }
+
+  /** A portResync run through the offline endpoint (the path jiraSync takes), queued behind one in progress. */
+  runPortResync(trigger: 'start' | 'manual' = 'manual'): Promise<InvokeResult> {
+    return this.resyncGate.run(() => this.invokePortResync(trigger));
   }
 
   /**
@@ -56,6 +65,12 @@ export class SandboxActions {
         if (!out.ok) throw new Error(`jiraSync failed: ${out.error}`);
         return `jiraSync finished: ${isSyncSummary(out.result) ? syncSummaryText(out.result) : 'done'}.`;
       },
+      runPortResync: async () => {
+        await this.runPortResync('manual');
+        const last = this.state.lastResync;
+        if (!last || last.error !== undefined) throw new Error(`portResync failed: ${last?.error ?? 'no answer'}`);
+        return `portResync finished: ${resyncSummaryText(last)}.`;
+      },
       emitEvent: async (sample) => `Emitted ${await this.emitEvent(sample)} event(s) onto the default bus.`,
     };
   }
@@ -69,6 +84,19 @@ export class SandboxActions {
     const summary = out.ok && isSyncSummary(out.result) ? syncSummaryText(out.result) : (out.error ?? 'no summary');
     const failures = isSyncSummary(out.result) ? (out.result.failures?.length ?? 0) : 0;
     this.state.runs.add({ at: new Date().toISOString(), fn: 'jiraSync', trigger, ok: out.ok && failures === 0, summary });
+    this.hooks.changed();
+    return out;
+  }
+
+  /** One portResync invocation, recorded in the run log and as the dashboard's last resync. */
+  private async invokePortResync(trigger: 'start' | 'manual'): Promise<InvokeResult> {
+    const offline = this.state.offline;
+    const stopping = this.hooks.isStopping();
+    if (!offline || stopping) throw new Error(stopping ? 'the sandbox is stopping' : 'the functions are not running yet');
+    const out = await offline.invoke(`${FUNCTION_PREFIX}portResync`, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
+    const row = resyncRowOf(out, trigger, new Date());
+    this.state.lastResync = row;
+    this.state.runs.add({ at: row.at, fn: 'portResync', trigger, ok: row.ok, summary: resyncSummaryText(row) });
     this.hooks.changed();
     return out;
   }

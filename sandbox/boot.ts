@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_WEBHOOK_ID } from '../port/installer/plan';
+import { seedInventory, type Seeded } from '../local/aws/inventory';
 import { kmsEncryptForFunction, putSecureString } from '../local/aws/seed';
 import { deployLocalStack, renderResources, type LocalStack } from '../local/aws/stack';
 import { startWorld, type World } from '../local/world';
@@ -8,6 +9,8 @@ import { DeadLetters } from './dead-letters';
 import { EventEmitter, sampleEffects, type SampleEffect, type SampleEvent } from './events';
 import { startOffline, type Offline } from './offline';
 import { installPort } from './port-install';
+import type { ResyncRow } from './snapshot';
+import { SANDBOX_INVENTORY } from './resync';
 import type { RunLog } from './runs';
 import type { StartupSteps } from './steps';
 
@@ -25,11 +28,17 @@ export interface SandboxState {
   /** What each sample event does to Port's catalog under the installed mappings. */
   sampleEffects?: SampleEffect[];
   runs: RunLog;
+  /** The AWS resources seeded into moto for portResync to list. */
+  inventory?: Seeded;
+  /** The last portResync (counts, duration), for the dashboard. */
+  lastResync?: ResyncRow;
 }
 
 export const FUNCTION_PREFIX = 'halo-jira-port-local-';
 const CHECKPOINT_PARAM = '/CloudPassage-Jira/issues/timestamp';
 const JIRA_TOKEN_PARAM = '/halo-jira-port/local/jira-api-token';
+// Where the installer keeps portResync's Port client secret (serverless.yml portClientSecretSsmParam).
+const PORT_CLIENT_SECRET_PARAM = '/halo-jira-port/local/port-client-secret';
 
 export interface BootOptions {
   projectDir: string;
@@ -58,7 +67,8 @@ export async function boot(opts: BootOptions, steps: StartupSteps, state: Sandbo
   const aws = world.moto.aws;
 
   const stack = (state.stack = await steps.run('stack', async () => deployLocalStack(aws, { resources: await rendered }), describeStack));
-  const secretEnv = await steps.run('secrets', () => seedSecrets(world), () => 'JIRA_API_TOKEN from SSM, HALO_API_SECRET_KEY KMS-encrypted, checkpoint before the oldest demo issue');
+  const secretEnv = await steps.run('secrets', () => seedSecrets(world), () => 'JIRA_API_TOKEN and PORT_CLIENT_SECRET from SSM, HALO_API_SECRET_KEY KMS-encrypted, checkpoint before the oldest demo issue');
+  state.inventory = await steps.run('inventory', () => seedInventory(aws, SANDBOX_INVENTORY, 'demo'), describeInventory);
 
   const installed = await steps.run('port-install', () => installPort({ port: world.port }), (r) => {
     const created = Object.entries(r.actions).filter(([, a]) => a === 'create').map(([k]) => k);
@@ -73,12 +83,17 @@ export async function boot(opts: BootOptions, steps: StartupSteps, state: Sandbo
   state.offline = await steps.run(
     'offline',
     () => startOffline({ projectDir, onLine: opts.onOfflineLine, env: offlineEnv(world, secretEnv, { webhookUrl: installed.webhookUrl, webhookSecret: installed.webhookSecret, deadLetterUrl: stack.deadLetter.url, buildFolder: opts.buildFolder }) }),
-    (o) => `Lambda endpoint ${o.lambdaEndpoint}, jiraSync ${opts.schedule}, portForwarder on ${stack.events.name}`,
+    (o) => `Lambda endpoint ${o.lambdaEndpoint}, jiraSync ${opts.schedule}, portForwarder on ${stack.events.name}, portResync on start and on demand`,
   );
 }
 
 function describeStack(s: LocalStack): string {
   return `${s.queues.map((q) => q.name).join(', ')}; rule ${s.rules.map((r) => r.name).join(', ')}` + (s.dropped.length ? `; left out: ${s.dropped.join(', ')}` : '');
+}
+
+function describeInventory(s: Seeded): string {
+  const n = (k: keyof Seeded): number => s[k].length;
+  return `${n('ec2')} EC2, ${n('s3')} S3, ${n('rds')} RDS, ${n('sqs')} SQS, ${n('ecsClusters')} ECS clusters (+ a service each), ${n('eks')} EKS, ${n('lambda')} Lambda`;
 }
 
 /**
@@ -91,13 +106,22 @@ export async function seedSecrets(world: SandboxWorld): Promise<Record<string, s
   await putSecureString(aws, JIRA_TOKEN_PARAM, world.jiraSyncEnv.JIRA_API_TOKEN!);
   const haloSecret = await kmsEncryptForFunction(aws, `${FUNCTION_PREFIX}jiraSync`, world.jiraSyncEnv.HALO_API_SECRET_KEY!);
   await world.checkpoint.write(new Date((world.earliestChange() ?? new Date()).getTime() - 60_000));
-  return { JIRA_API_TOKEN: '', JIRA_API_TOKEN_SSM_PARAM: JIRA_TOKEN_PARAM, HALO_API_SECRET_KEY: haloSecret };
+  // portResync reads its Port client secret from SSM, as the installer stores it in AWS.
+  await putSecureString(aws, PORT_CLIENT_SECRET_PARAM, world.port.credentials.clientSecret);
+  return {
+    JIRA_API_TOKEN: '',
+    JIRA_API_TOKEN_SSM_PARAM: JIRA_TOKEN_PARAM,
+    HALO_API_SECRET_KEY: haloSecret,
+    PORT_API_URL: world.port.apiUrl,
+    PORT_CLIENT_ID: world.port.credentials.clientId,
+    PORT_CLIENT_SECRET_SSM_PARAM: PORT_CLIENT_SECRET_PARAM,
+  };
 }
 
 /** Levels at which the functions still print their INFO lines, which the run log reads (runs.ts). */
 const AT_LEAST_INFO = new Set(['TRACE', 'DEBUG', 'INFO']);
 
-/** The environment `sls offline` runs both functions with. */
+/** The environment `sls offline` runs the functions with. */
 export function offlineEnv(
   world: Pick<SandboxWorld, 'jiraSyncEnv'>,
   secretEnv: Record<string, string>,
@@ -110,6 +134,8 @@ export function offlineEnv(
     ...secretEnv,
     // The sandbox invokes jiraSync on its schedule itself, serialised with manual runs (SyncGate).
     JIRA_SYNC_SCHEDULE_ENABLED: 'false',
+    // portResync runs on start and on the dashboard's demand (its 6-hour schedule would never fire here).
+    PORT_RESYNC_SCHEDULE_ENABLED: 'false',
     // A stuck run is ended (and shown as failed) after 2 minutes instead of AWS's 15, freeing the queue.
     JIRA_SYNC_TIMEOUT: parent.JIRA_SYNC_TIMEOUT ?? '120',
     PORT_WEBHOOK_URL: opts.webhookUrl,

@@ -27,6 +27,8 @@ export interface SandboxOptions {
   eventEveryMs?: number;
   /** Run jiraSync once as soon as everything is up (default true). */
   syncOnStart?: boolean;
+  /** Run portResync once as soon as everything is up, before the first sample events (default true). */
+  resyncOnStart?: boolean;
   region?: string;
   /** Progress lines (start-up steps, failures). */
   log?: (line: string) => void;
@@ -41,6 +43,8 @@ export interface Sandbox {
   state: SandboxState;
   snapshot(): Promise<Snapshot>;
   runJiraSync(): Promise<InvokeResult>;
+  /** One portResync (moto's resources → Port), as the dashboard's button runs it. */
+  runPortResync(): Promise<InvokeResult>;
   /**
    * Emits the named sample, or with 'creating' every sample that only creates/updates entities
    * (their outcome does not depend on delivery order), or else the next sample in rotation.
@@ -82,7 +86,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     () => {
       phase = 'ready';
       dashboard.nudge();
-      timers = startRunning(actions, { syncOnStart: opts.syncOnStart ?? true, periodMs, eventEveryMs: samples.length > 0 ? (opts.eventEveryMs ?? 15_000) : 0 }, (what, err) =>
+      timers = startRunning(actions, { syncOnStart: opts.syncOnStart ?? true, resyncOnStart: opts.resyncOnStart ?? true, periodMs, eventEveryMs: samples.length > 0 ? (opts.eventEveryMs ?? 15_000) : 0 }, (what, err) =>
         stopping || log(`${what} failed: ${err.message}`),
       );
     },
@@ -113,23 +117,32 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     state,
     snapshot,
     runJiraSync: () => actions.runJiraSync(),
+    runPortResync: () => actions.runPortResync(),
     emitEvent: (name) => actions.emitEvent(name),
     stop,
   };
 }
 
 /**
- * Once ready: a first jiraSync run, the schedule, every creating sample once, then one sample
- * every `eventEveryMs` (0 = none). Returns the timers to clear on stop.
+ * Once ready: a first jiraSync run, the schedule, a first portResync, every creating sample once,
+ * then one sample every `eventEveryMs` (0 = none). Returns the timers to clear on stop.
+ * The samples' entities carry moto's account and the sandbox's region but name resources moto does
+ * not hold, so a resync deletes them (as it would in AWS): the first resync runs before they are emitted.
  */
 export function startRunning(
-  actions: Pick<SandboxActions, 'runJiraSync' | 'scheduledJiraSync' | 'emitEvent'>,
-  opts: { syncOnStart: boolean; periodMs: number; eventEveryMs: number },
+  actions: Pick<SandboxActions, 'runJiraSync' | 'scheduledJiraSync' | 'runPortResync' | 'emitEvent'>,
+  opts: { syncOnStart: boolean; resyncOnStart: boolean; periodMs: number; eventEveryMs: number },
   failed: (what: string, err: Error) => void,
 ): NodeJS.Timeout[] {
   if (opts.syncOnStart) void actions.runJiraSync().catch((err: Error) => failed('jiraSync on start', err));
   const timers = [setInterval(() => void actions.scheduledJiraSync().catch(() => undefined), opts.periodMs)];
-  void actions.emitEvent('creating').catch((err: Error) => failed('emitting sample events', err));
+  const emitCreating = (): void => void actions.emitEvent('creating').catch((err: Error) => failed('emitting sample events', err));
+  if (opts.resyncOnStart) {
+    void actions.runPortResync('start').then(
+      (out) => (out.ok ? undefined : failed('portResync on start', new Error(out.error ?? 'failed'))),
+      (err: Error) => failed('portResync on start', err),
+    ).then(emitCreating);
+  } else emitCreating();
   if (opts.eventEveryMs > 0) timers.push(setInterval(() => void actions.emitEvent().catch(() => undefined), opts.eventEveryMs));
   for (const t of timers) t.unref();
   return timers;

@@ -26,10 +26,25 @@ export interface DeadLetterRow {
 
 export interface RunRow {
   at: string;
-  fn: 'jiraSync' | 'portForwarder';
-  trigger: 'schedule' | 'manual' | 'queue';
+  fn: 'jiraSync' | 'portForwarder' | 'portResync';
+  trigger: 'schedule' | 'manual' | 'queue' | 'start';
   ok: boolean;
   summary: string;
+}
+
+/** The last portResync: its counts and duration, or why it failed (sandbox/resync.ts). */
+export interface ResyncRow {
+  at: string;
+  trigger: 'start' | 'manual';
+  ok: boolean;
+  complete?: boolean;
+  created?: number;
+  updated?: number;
+  deleted?: number;
+  unchanged?: number;
+  failed?: number;
+  durationMs?: number;
+  error?: string;
 }
 
 export interface Snapshot {
@@ -41,6 +56,8 @@ export interface Snapshot {
   port: BlueprintEntities[];
   dlq: { count: number; messages: DeadLetterRow[] };
   runs: RunRow[];
+  /** The last portResync, once one ran. */
+  resync?: ResyncRow;
   samples: string[];
   counters: Record<string, number>;
   links: Record<string, string>;

@@ -12,6 +12,7 @@ export async function buildSnapshot(
   snap.steps = progress.steps;
   snap.samples = progress.samples;
   snap.runs = state.runs.list();
+  snap.resync = state.lastResync;
   const w = state.world;
   if (w) {
     snap.halo = w.rows.halo();
@@ -30,6 +31,7 @@ export async function buildSnapshot(
     'Port ingest requests': w?.port.received.length ?? 0,
     'Port mapping/write failures': (w?.port.processed ?? []).reduce((n, p) => n + p.mappingFailures.length + p.writeFailures.length, 0),
     'jiraSync runs': state.runs.count('jiraSync'),
+    'portResync runs': state.runs.count('portResync'),
   };
   return snap;
 }

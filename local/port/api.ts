@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { headerValue, startStubServer, type Faults, type RequestLog, type StubRequest, type StubResponse, type StubServer } from '../http-kit';
 import { loadContract } from '../contract';
-import type { Blueprint, Catalog } from './catalog';
+import type { MappedEntity } from '../../port/mappings/evaluate';
+import type { Blueprint, Catalog, Entity } from './catalog';
 import type { WebhookDefinition, Webhooks } from './webhooks';
 
 /**
@@ -37,6 +38,9 @@ const ROUTES: Array<[string, string, RegExp]> = [
   ['GET', '/v1/blueprints', /^\/v1\/blueprints$/],
   ['POST', '/v1/blueprints', /^\/v1\/blueprints$/],
   ['*', '/v1/blueprints/{identifier}/entities', /^\/v1\/blueprints\/[^/]+\/entities$/],
+  ['POST', '/v1/blueprints/{identifier}/entities/search', /^\/v1\/blueprints\/[^/]+\/entities\/search$/],
+  ['POST', '/v1/blueprints/{identifier}/entities/bulk', /^\/v1\/blueprints\/[^/]+\/entities\/bulk$/],
+  ['POST', '/v1/blueprints/{identifier}/bulk/entities/delete', /^\/v1\/blueprints\/[^/]+\/bulk\/entities\/delete$/],
   ['*', '/v1/blueprints/{identifier}', /^\/v1\/blueprints\/[^/]+$/],
   ['POST', '/v1/entities/search', /^\/v1\/entities\/search$/],
   ['*', '/v1/webhooks', /^\/v1\/webhooks$/],
@@ -52,7 +56,7 @@ export function routeOf(method: string, path: string): string {
 
 /** Write operations (what "a second run sends no writes" counts). */
 export function isWrite(route: string): boolean {
-  return !route.startsWith('GET ') && route !== 'POST /v1/auth/access_token' && route !== 'POST /v1/entities/search' && route !== 'unmatched';
+  return !route.startsWith('GET ') && route !== 'POST /v1/auth/access_token' && !route.endsWith('/entities/search') && route !== 'unmatched';
 }
 
 const err = (status: number, error: string, message: string): StubResponse => ({ status, body: { ok: false, error, message } });
@@ -126,6 +130,24 @@ function handle(state: ApiState, req: StubRequest): StubResponse {
       const bp = rules[0]?.value as string | undefined;
       return { status: 200, body: { ok: true, entities: state.catalog.list(bp) } };
     }
+    case 'POST /v1/blueprints/{identifier}/entities/search': {
+      const id = segment(path, 3);
+      if (!state.catalog.blueprints.has(id)) return err(404, 'not_found', `Blueprint with identifier "${id}" was not found`);
+      return { status: 200, body: { ok: true, ...searchPage(state, id, b ?? {}) } };
+    }
+    case 'POST /v1/blueprints/{identifier}/entities/bulk': {
+      const id = segment(path, 3);
+      if (!state.catalog.blueprints.has(id)) return err(404, 'not_found', `Blueprint with identifier "${id}" was not found`);
+      return bulkUpsert(state, id, (b?.entities as MappedEntity[] | undefined) ?? [], req.query);
+    }
+    case 'POST /v1/blueprints/{identifier}/bulk/entities/delete': {
+      const id = segment(path, 3);
+      if (!state.catalog.blueprints.has(id)) return err(404, 'not_found', `Blueprint with identifier "${id}" was not found`);
+      const ids = (b?.entities as string[] | undefined) ?? [];
+      const present = ids.filter((e) => state.catalog.get(id, e));
+      for (const e of present) state.catalog.apply({ blueprint: id, operation: 'delete', entity: { identifier: e, properties: {}, relations: {} } });
+      return { status: 200, body: { ok: true, deletedEntities: present } };
+    }
     case 'GET /v1/webhooks':
       return { status: 200, body: { ok: true, integrations: state.webhooks.all() } };
     case 'POST /v1/webhooks': {
@@ -159,6 +181,48 @@ function handle(state: ApiState, req: StubRequest): StubResponse {
     default:
       return err(404, 'not_found', `${method} ${path} is not served by the Port stand-in`);
   }
+}
+
+/**
+ * Entity search on one blueprint: the rules the resync sends (`property = value`, `$identifier`,
+ * combinator `and`); `limit` (default 200) and `from` = the previous page's `next`.
+ */
+function searchPage(state: ApiState, blueprint: string, body: Record<string, unknown>): { entities: Entity[]; next?: string } {
+  const query = body.query as { combinator?: string; rules?: Array<{ property?: string; operator?: string; value?: unknown }> } | undefined;
+  const rules = query?.rules ?? [];
+  const value = (e: Entity, prop: string): unknown => (prop === '$identifier' ? e.identifier : prop === '$title' ? e.title : prop === '$blueprint' ? e.blueprint : e.properties[prop]);
+  const matches = (e: Entity): boolean => {
+    const results = rules.map((r) => (r.operator === '=' ? value(e, r.property ?? '') === r.value : r.operator === '!=' ? value(e, r.property ?? '') !== r.value : false));
+    return query?.combinator === 'or' ? results.some(Boolean) : results.every(Boolean);
+  };
+  const all = state.catalog.list(blueprint).filter(matches).sort((a, b) => a.identifier.localeCompare(b.identifier));
+  const limit = typeof body.limit === 'number' ? body.limit : 200;
+  const start = typeof body.from === 'string' ? Number(Buffer.from(body.from, 'base64').toString('utf8')) : 0;
+  const page = all.slice(start, start + limit);
+  return start + limit < all.length ? { entities: page, next: Buffer.from(String(start + limit)).toString('base64') } : { entities: page };
+}
+
+/**
+ * `POST …/entities/bulk`: each entity checked against the blueprint; with `upsert=true&merge=true`
+ * the given properties/relations are merged into an existing entity (Port's PATCH semantics),
+ * with upsert alone the entity is replaced, without upsert an existing one is a 409. 200 when all
+ * succeeded, 207 with `errors` when some failed, 422 when none did.
+ */
+function bulkUpsert(state: ApiState, blueprint: string, entities: MappedEntity[], query: Record<string, string | string[]>): StubResponse {
+  const flag = (name: string): boolean => query[name] === 'true';
+  const ok: Array<{ identifier: string; index: number; created: boolean }> = [];
+  const errors: Array<{ identifier: string; index: number; statusCode: number; error: string; message: string }> = [];
+  entities.forEach((e, index) => {
+    const prev = state.catalog.get(blueprint, e.identifier);
+    if (prev && !flag('upsert')) return void errors.push({ identifier: e.identifier, index, statusCode: 409, error: 'identifier_taken', message: `Entity "${e.identifier}" already exists` });
+    if (prev && !flag('merge')) state.catalog.apply({ blueprint, operation: 'delete', entity: { identifier: e.identifier, properties: {}, relations: {} } });
+    const failure = state.catalog.apply({ blueprint, operation: 'create', entity: { identifier: e.identifier, title: e.title, properties: e.properties ?? {}, relations: e.relations ?? {} } });
+    if (failure) errors.push({ identifier: e.identifier, index, statusCode: 422, error: 'invalid_entity', message: failure.error });
+    else ok.push({ identifier: e.identifier, index, created: !prev });
+  });
+  if (errors.length === 0) return { status: 200, body: { ok: true, entities: ok, errors: [] } };
+  if (ok.length === 0) return err(422, 'invalid_entities', errors.map((e) => `${e.identifier}: ${e.message}`).join('; '));
+  return { status: 207, body: { ok: true, entities: ok, errors } };
 }
 
 /** Port's rate-limit headers on every answer (limit per 5-minute period, reset as epoch seconds). */

@@ -40,8 +40,7 @@ export interface ChangeFailure {
   error: string;
 }
 
-const dropNulls = (o: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+const dropUndefined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 function typeError(name: string, value: unknown, schema: PropertySchema): string | undefined {
   const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
@@ -65,7 +64,11 @@ export class Catalog {
     return e && structuredClone(e);
   }
 
-  /** Applies one mapped change (create = upsert with merge, delete = remove if present). */
+  /**
+   * Applies one mapped change (create = upsert with merge, delete = remove if present). Like Port, a
+   * property or relation given as null is written as null (it erases the stored value), and an
+   * object property (tags) replaces the stored object whole: merge works per property, not deeper.
+   */
   apply(change: Pick<EntityChange, 'blueprint' | 'operation' | 'entity'>, now = new Date()): ChangeFailure | undefined {
     const { blueprint, entity } = change;
     const fail = (error: string): ChangeFailure => ({ blueprint, identifier: entity.identifier, error });
@@ -87,8 +90,8 @@ export class Catalog {
       title: entity.title ?? prev?.title ?? entity.identifier,
       ...(entity.icon ?? prev?.icon ? { icon: entity.icon ?? prev?.icon } : {}),
       ...(entity.team ?? prev?.team ? { team: entity.team ?? prev?.team } : {}),
-      properties: { ...prev?.properties, ...dropNulls(entity.properties) },
-      relations: { ...prev?.relations, ...dropNulls(entity.relations) },
+      properties: { ...prev?.properties, ...dropUndefined(entity.properties) },
+      relations: { ...prev?.relations, ...dropUndefined(entity.relations) },
       createdAt: prev?.createdAt ?? at,
       updatedAt: at,
     });
@@ -96,15 +99,17 @@ export class Catalog {
   }
 
   private validate(bp: Blueprint, entity: MappedEntity): string | undefined {
-    for (const [name, value] of Object.entries(dropNulls(entity.properties))) {
+    for (const [name, value] of Object.entries(dropUndefined(entity.properties))) {
       const schema = bp.schema.properties[name];
       if (!schema) return `property "${name}" is not defined on blueprint "${bp.identifier}"`;
+      if (value === null) continue;
       const err = typeError(name, value, schema);
       if (err) return err;
     }
-    for (const [name, value] of Object.entries(dropNulls(entity.relations))) {
+    for (const [name, value] of Object.entries(dropUndefined(entity.relations))) {
       const rel = bp.relations?.[name];
       if (!rel) return `relation "${name}" is not defined on blueprint "${bp.identifier}"`;
+      if (value === null) continue;
       if (rel.many ? !Array.isArray(value) : typeof value !== 'string') return `relation "${name}" must be ${rel.many ? 'an array' : 'a string'}`;
     }
     return undefined;

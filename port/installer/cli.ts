@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { EnvReader } from '../../shared/config/env';
 import { AuthError, createProgram, main, NotFoundError, onRun, parse, PartialError, runProgram, withEnvFile, type Io } from '../../shared/cli';
 import { loadSources } from '../mappings/build';
-import { DeployError, install, type InstallOptions } from './install';
+import { BlueprintConflictError, DeployError, install, type InstallOptions } from './install';
 import { PortApiError } from './port-api';
 
 /**
@@ -60,7 +60,7 @@ export function runInstall(argv: readonly string[], io: Io, deps: { deploy?: Dep
 async function run(o: InstallCliOptions, io: Io, deploy: Deploy): Promise<number> {
   const env = withEnvFile(io.env, o.envFile);
   const reader = new EnvReader(env);
-  // A dry run sends nothing, so it does not need credentials.
+  // A dry run writes nothing, so it does not need credentials (with them it reads Port to show the merge).
   const required = !o.dryRun;
   const clientId = reader.string('PORT_CLIENT_ID', { required, expected: 'your Port client id (Settings → Credentials)' } as { required: true });
   const clientSecret = reader.string('PORT_CLIENT_SECRET', { required, secret: true, expected: 'your Port client secret' } as { required: true });
@@ -92,6 +92,8 @@ function rethrowAsExitKind(err: unknown): never {
   if (err instanceof PortApiError && (err.status === 401 || err.status === 403)) throw new AuthError(err.message, { call: err.call }, { cause: err });
   if (err instanceof PortApiError && err.status === 404) throw new NotFoundError(err.message, { call: err.call }, { cause: err });
   if (err instanceof DeployError) throw new PartialError(err.message, { deployExitCode: err.exitCode }, { cause: err });
+  // Row 5's "conflict": Port holds data our blueprints would break; nothing was written (fix, then rerun).
+  if (err instanceof BlueprintConflictError) throw new PartialError(err.message, { conflicts: err.conflicts.length }, { cause: err });
   throw err;
 }
 

@@ -5,7 +5,7 @@ import { redactSecretUrl } from '../../shared/redact';
 import { webhookSecurity } from '../../shared/webhook-signature';
 import { buildWebhookMappings, loadBlueprints, loadSources } from '../mappings/build';
 import { PortApi, type Json } from './port-api';
-import { decide, defaultParameterNames, deployCommand, ingestUrlOf, jiraSyncMissing, parseWebhookRef, withoutJiraSync, type Action } from './plan';
+import { decide, defaultParameterNames, deployCommand, ingestUrlOf, jiraSyncMissing, mergeBlueprint, parseWebhookRef, withoutJiraSync, type Action, type BlueprintConflict, type BlueprintJson } from './plan';
 import { SsmSecretStore, type SecretStore } from './ssm';
 
 /**
@@ -80,30 +80,44 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
   const params = { webhookUrl: opts.webhookUrlParam ?? defaults.webhookUrl, webhookSecret: opts.webhookSecretParam ?? defaults.webhookSecret };
   const step = (n: number, text: string): void => out(`[${n}/5] ${text}`);
 
+  const api = portApi(opts);
   if (opts.dryRun) {
-    out('Dry run: no request is sent to Port or AWS. Plan:');
+    out('Dry run: no request is sent to AWS, and only reads to Port. Plan:');
     step(1, `token from ${opts.portBaseUrl}/v1/auth/access_token`);
-    step(2, `blueprints (create or update, in this order): ${blueprints.map((b) => b.identifier).join(', ')}`);
-    step(3, `webhook ${ref.kind === 'identifier' ? `"${ref.identifier}"` : redactSecretUrl(ref.url)}: create or update with ${buildWebhookMappings(opts.eventSources).length} mappings for ${opts.eventSources.join(', ')}, signed requests; ingest URL and signing secret stored as SSM SecureString ${params.webhookUrl}, ${params.webhookSecret}`);
+    if (opts.clientId && opts.clientSecret) {
+      // With credentials, a dry run reads the blueprints Port has and shows the merge it would do.
+      await api.authenticate(opts.clientId, opts.clientSecret);
+      step(2, 'blueprints (merge: existing properties, relations and titles are kept):');
+      const conflicts: BlueprintConflict[] = [];
+      for (const bp of blueprints) {
+        const merge = mergeBlueprint(bp as BlueprintJson, (await api.getBlueprint(bp.identifier)) as BlueprintJson | undefined);
+        conflicts.push(...merge.conflicts);
+        out(`      ${bp.identifier}: ${describeMerge(merge)}`);
+      }
+      if (conflicts.length > 0) throw new BlueprintConflictError(conflicts);
+    } else step(2, `blueprints (create, or add missing properties/relations; pass credentials to see the merge): ${blueprints.map((b) => b.identifier).join(', ')}`);
+    step(3, `webhook ${ref.kind === 'identifier' ? `"${ref.identifier}"` : redactSecretUrl(ref.url)}: create or update with ${buildWebhookMappings(opts.eventSources).length} mappings for ${opts.eventSources.join(', ')}`);
     step(4, opts.integrationId ? `integration record "${opts.integrationId}": update if it exists` : 'integration record: skipped (no --integration-id)');
     const cmd = deployCommand(params, opts.eventSources, opts.stage, opts.awsRegion, functionsParam(opts, out));
     step(5, opts.portOnly ? `print: ${cmd.line}` : `run: ${cmd.line}`);
     return { ...result, deployCommand: cmd.line };
   }
 
-  const api = new PortApi(opts.portBaseUrl, { onRetry: (i) => out(`      retrying in ${i.delayMs} ms (${i.reason})`) });
   step(1, 'token');
   await api.authenticate(opts.clientId, opts.clientSecret);
   out('      ok');
 
   step(2, 'blueprints');
-  for (const bp of blueprints) {
-    const current = await api.getBlueprint(bp.identifier);
-    const action = decide(bp, current, 'blueprint');
-    if (action === 'create') await api.createBlueprint(bp);
-    if (action === 'update') await api.updateBlueprint(bp.identifier, bp);
-    result.actions[`blueprint:${bp.identifier}`] = action;
-    out(`      ${bp.identifier}: ${action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'}`);
+  const merges = [];
+  for (const bp of blueprints) merges.push({ bp, merge: mergeBlueprint(bp as BlueprintJson, (await api.getBlueprint(bp.identifier)) as BlueprintJson | undefined) });
+  // Stop before any write: a half-merged data model is worse than none.
+  const conflicts = merges.flatMap((m) => m.merge.conflicts);
+  if (conflicts.length > 0) throw new BlueprintConflictError(conflicts);
+  for (const { bp, merge } of merges) {
+    if (merge.action === 'create') await api.createBlueprint(bp);
+    if (merge.action === 'update') await api.updateBlueprint(bp.identifier, merge.body as BlueprintJson);
+    result.actions[`blueprint:${bp.identifier}`] = merge.action;
+    out(`      ${bp.identifier}: ${merge.action === 'create' ? 'created' : merge.action === 'update' ? `updated (added ${merge.added.join(', ')})` : 'unchanged'}`);
   }
 
   step(3, 'webhook');
@@ -170,6 +184,26 @@ function functionsParam(opts: InstallOptions, out: (line: string) => void): stri
 function stripIdentifier(o: Json): Json {
   const { identifier: _id, ...rest } = o;
   return rest;
+}
+
+function portApi(opts: InstallOptions): PortApi {
+  return new PortApi(opts.portBaseUrl, { onRetry: (i) => opts.out(`      retrying in ${i.delayMs} ms (${i.reason})`) });
+}
+
+function describeMerge(m: ReturnType<typeof mergeBlueprint>): string {
+  if (m.conflicts.length > 0) return `CONFLICT ${m.conflicts.map((c) => `${c.field} is ${c.theirs} in Port, ${c.ours} here`).join('; ')}`;
+  if (m.action === 'create') return 'create';
+  return m.action === 'update' ? `add ${m.added.join(', ')} (everything else kept)` : 'unchanged';
+}
+
+/** An existing blueprint property (or relation) has another type than ours: changing it would break its data. */
+export class BlueprintConflictError extends Error {
+  override name = 'BlueprintConflictError';
+  constructor(readonly conflicts: readonly BlueprintConflict[]) {
+    super(
+      `existing Port blueprints are incompatible; nothing was written:\n${conflicts.map((c) => `  - ${c.blueprint}.${c.field}: Port has ${c.theirs}, this installer needs ${c.ours}`).join('\n')}\n  fix: change or rename the property in Port (its data is kept by Port only while the type fits), or remove the source from --event-sources`,
+    );
+  }
 }
 
 export class DeployError extends Error {

@@ -108,3 +108,57 @@ export function deployCommand(params: { webhookUrl: string; webhookSecret: strin
   const line = [...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`), 'npx', ...args.map(shellQuote)].join(' ');
   return { env, args, line };
 }
+
+export type BlueprintJson = Record<string, unknown> & { schema?: { properties?: Record<string, Record<string, unknown>>; required?: string[] }; relations?: Record<string, Record<string, unknown>> };
+
+export interface BlueprintConflict {
+  blueprint: string;
+  /** `properties.tags` or `relations.cluster`. */
+  field: string;
+  ours: string;
+  theirs: string;
+}
+
+export interface BlueprintMerge {
+  action: Action;
+  /** What to send (create: ours; update: theirs plus what we add); undefined when unchanged. */
+  body?: BlueprintJson;
+  added: string[];
+  conflicts: BlueprintConflict[];
+}
+
+const shapeOf = (p: Record<string, unknown> | undefined): string => [p?.type, p?.format].filter(Boolean).join('/') || '?';
+const relationOf = (r: Record<string, unknown> | undefined): string => `${String(r?.target)}${r?.many ? '[]' : ''}`;
+
+/**
+ * Blueprints merge, never clobber: s3Bucket, ec2Instance… are shared with other tools (Port's Ocean
+ * AWS integration, the exporter users migrate from). An existing blueprint keeps its title, its
+ * properties and relations; ours are added when missing. A property of ours that exists with another
+ * type (or format), or a relation to another target, is a conflict the installer stops on.
+ */
+export function mergeBlueprint(desired: BlueprintJson, current: BlueprintJson | undefined): BlueprintMerge {
+  if (!current) return { action: 'create', body: desired, added: [], conflicts: [] };
+  const id = String(desired.identifier);
+  const conflicts: BlueprintConflict[] = [];
+  const added: string[] = [];
+  const theirProps = current.schema?.properties ?? {};
+  const props = { ...theirProps };
+  for (const [name, ours] of Object.entries(desired.schema?.properties ?? {})) {
+    const theirs = theirProps[name];
+    if (!theirs) {
+      props[name] = ours;
+      added.push(`properties.${name}`);
+    } else if (shapeOf(theirs) !== shapeOf(ours)) conflicts.push({ blueprint: id, field: `properties.${name}`, ours: shapeOf(ours), theirs: shapeOf(theirs) });
+  }
+  const theirRels = current.relations ?? {};
+  const rels = { ...theirRels };
+  for (const [name, ours] of Object.entries(desired.relations ?? {})) {
+    const theirs = theirRels[name];
+    if (!theirs) {
+      rels[name] = ours;
+      added.push(`relations.${name}`);
+    } else if (relationOf(theirs) !== relationOf(ours)) conflicts.push({ blueprint: id, field: `relations.${name}`, ours: relationOf(ours), theirs: relationOf(theirs) });
+  }
+  if (conflicts.length > 0 || added.length === 0) return { action: 'unchanged', added, conflicts };
+  return { action: 'update', body: { schema: { ...current.schema, properties: props }, relations: rels }, added, conflicts };
+}

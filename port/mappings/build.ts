@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WebhookMapping } from './evaluate';
+import { KEY_PROPERTIES } from './definitions';
+import { operationOf, type WebhookMapping } from './evaluate';
+import { PARTITION_JQ } from './partition';
 
 /**
  * Builds the webhook's `mappings` from port/sources.json (which events each AWS source forwards,
@@ -101,27 +103,69 @@ function templateFilter(source: string, def: SourceDefinition, t: MappingTemplat
 }
 
 /**
- * One create and one delete mapping per blueprint for pre-formatted entities. Operations use the
- * object form: Port's OpenAPI document rejects the string forms ("delete") in webhook mappings.
+ * Pre-formatted entities, per blueprint: one create mapping for identifier/title, one mapping per
+ * declared property and relation that writes it only when the item has the key (an absent key is
+ * never written as null), and one delete. Operations use the object form: Port's OpenAPI document
+ * rejects the string forms ("delete") in webhook mappings.
  */
 export function entityMappings(bp: BlueprintFile): WebhookMapping[] {
   const isEntity = `(.item.blueprint == ${q(bp.identifier)} and (.item.identifier | type) == "string")`;
-  const fields = (keys: string[], from: string): Record<string, string> => Object.fromEntries(keys.map((k) => [k, `.item.${from}[${q(k)}]`]));
+  const upsert = `${isEntity} and .item.operation != "delete"`;
+  const base = { identifier: '.item.identifier', title: '.item.title // .item.identifier' };
+  const field = (kind: 'properties' | 'relations', key: string): WebhookMapping => ({
+    blueprint: bp.identifier,
+    itemsToParse: ITEMS,
+    filter: `${upsert} and ((.item.${kind} // {}) | has(${q(key)}))`,
+    entity: { ...base, properties: kind === 'properties' ? { [key]: `.item.properties[${q(key)}]` } : {}, relations: kind === 'relations' ? { [key]: `.item.relations[${q(key)}]` } : {} },
+  });
   return [
-    {
-      blueprint: bp.identifier,
-      itemsToParse: ITEMS,
-      filter: `${isEntity} and .item.operation != "delete"`,
-      entity: {
-        identifier: '.item.identifier',
-        title: '.item.title // .item.identifier',
-        icon: '.item.icon',
-        team: '.item.team',
-        properties: fields(Object.keys(bp.schema.properties), 'properties'),
-        relations: fields(Object.keys(bp.relations ?? {}), 'relations'),
-      },
-    },
+    { blueprint: bp.identifier, itemsToParse: ITEMS, filter: upsert, entity: { ...base, icon: '.item.icon', team: '.item.team', properties: {}, relations: {} } },
+    ...Object.keys(bp.schema.properties).map((k) => field('properties', k)),
+    ...Object.keys(bp.relations ?? {}).map((k) => field('relations', k)),
     { blueprint: bp.identifier, operation: { type: 'delete', deleteDependents: false }, itemsToParse: ITEMS, filter: `${isEntity} and .item.operation == "delete"`, entity: { identifier: '.item.identifier' } },
+  ];
+}
+
+/** Templates write `"arn:" + $partition + ":..."`; Port evaluates each expression alone, so each one binds it. */
+function withPartition(expr: string): string {
+  return expr.includes('$partition') ? `(${PARTITION_JQ} as $partition | ${expr})` : expr;
+}
+
+function bindPartition(m: WebhookMapping): WebhookMapping {
+  const map = (o?: Record<string, string>) => o && Object.fromEntries(Object.entries(o).map(([k, v]) => [k, withPartition(v)]));
+  const e = m.entity;
+  return {
+    ...m,
+    entity: {
+      ...e,
+      identifier: withPartition(e.identifier),
+      ...(e.title !== undefined ? { title: withPartition(e.title) } : {}),
+      ...(e.properties ? { properties: map(e.properties) } : {}),
+      ...(e.relations ? { relations: map(e.relations) } : {}),
+    },
+  };
+}
+
+/**
+ * Events never erase what they do not carry: Port writes a property whose jq yields null as null.
+ * So a create mapping keeps identifier, title, relations and the KEY_PROPERTIES, and every other
+ * property becomes its own mapping, selected only when its value is not null.
+ */
+export function splitByPresence(m: WebhookMapping): WebhookMapping[] {
+  if (operationOf(m).operation === 'delete') return [m];
+  const props = Object.entries(m.entity.properties ?? {});
+  const always = Object.fromEntries(props.filter(([k]) => KEY_PROPERTIES.includes(k)));
+  const { identifier, title } = m.entity;
+  return [
+    { ...m, entity: { ...m.entity, properties: always } },
+    ...props
+      .filter(([k]) => !KEY_PROPERTIES.includes(k))
+      .map(([k, expr]): WebhookMapping => ({
+        blueprint: m.blueprint,
+        itemsToParse: m.itemsToParse,
+        filter: `(${m.filter ?? 'true'}) and ((${expr}) != null)`,
+        entity: { identifier, ...(title !== undefined ? { title } : {}), properties: { [k]: expr }, relations: {} },
+      })),
   ];
 }
 
@@ -143,7 +187,7 @@ export function buildWebhookMappings(sources?: readonly string[]): WebhookMappin
     const def = defs[source] as SourceDefinition;
     for (const t of loadTemplates(source)) {
       const { detailTypes: _d, eventNames: _e, when: _w, ...mapping } = t;
-      out.push({ ...mapping, itemsToParse: ITEMS, filter: templateFilter(source, def, t) });
+      out.push(...splitByPresence(bindPartition({ ...mapping, itemsToParse: ITEMS, filter: templateFilter(source, def, t) })));
     }
   }
   for (const bp of loadBlueprints()) out.push(...entityMappings(bp));

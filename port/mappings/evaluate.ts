@@ -138,6 +138,23 @@ function chunks(items: readonly unknown[]): Array<{ from: number; items: unknown
   return out;
 }
 
+/** jq refuses a function that compiles above 64 KiB: mapping programs go in runs of bounded source size. */
+const PROGRAM_CHARS_PER_RUN = 12 * 1024;
+
+function programRuns(programs: readonly string[]): string[][] {
+  const runs: string[][] = [];
+  let size = Number.POSITIVE_INFINITY;
+  for (const p of programs) {
+    if (size + p.length > PROGRAM_CHARS_PER_RUN) {
+      runs.push([]);
+      size = 0;
+    }
+    (runs[runs.length - 1] as string[]).push(p);
+    size += p.length;
+  }
+  return runs;
+}
+
 /** Entity fields that must be strings; search-query objects are not supported here. */
 function toEntity(raw: Record<string, unknown>): MappedEntity | string {
   const id = raw.identifier;
@@ -185,11 +202,11 @@ export async function evaluateWebhook(
       continue;
     }
     const tc = withoutPath(c, path);
-    const program = `range(0; $items | length) as $j | ($from + $j) as $k | ($tc + {item: $items[$j]}) | (${members
-      .map((i) => mappingProgram(mappings[i] as WebhookMapping, i, '$k'))
-      .join(', ')})`;
+    const programs = programRuns(members.map((i) => mappingProgram(mappings[i] as WebhookMapping, i, '$k'))).map(
+      (run) => `range(0; $items | length) as $j | ($from + $j) as $k | ($tc + {item: $items[$j]}) | (${run.join(', ')})`,
+    );
     for (const chunk of chunks(items)) {
-      results.push(...((await engine.run(program, { tc, items: chunk.items, from: chunk.from })) as RawResult[]));
+      for (const program of programs) results.push(...((await engine.run(program, { tc, items: chunk.items, from: chunk.from })) as RawResult[]));
     }
   }
   results.sort((a, b) => (a.k ?? -1) - (b.k ?? -1) || a.m - b.m);

@@ -12,6 +12,7 @@ export interface DashboardActions {
   resolveIssue(id: string): Promise<string>;
   reactivateIssue(id: string): Promise<string>;
   runJiraSync(): Promise<string>;
+  runPortResync(): Promise<string>;
   emitEvent(sample?: string): Promise<string>;
 }
 
@@ -88,6 +89,7 @@ export async function startDashboard(opts: {
           const id = decodeURIComponent(issue[1]!);
           message = issue[2] === 'resolve' ? await opts.actions.resolveIssue(id) : await opts.actions.reactivateIssue(id);
         } else if (url.pathname === '/api/jira-sync/run') message = await opts.actions.runJiraSync();
+        else if (url.pathname === '/api/port-resync/run') message = await opts.actions.runPortResync();
         else if (url.pathname === '/api/events/emit') {
           const sample = typeof (body as { sample?: unknown })?.sample === 'string' ? (body as { sample: string }).sample : undefined;
           message = await opts.actions.emitEvent(sample);

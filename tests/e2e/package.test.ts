@@ -135,7 +135,8 @@ describe('sls package --stage dev', () => {
   it('tells each function its stage (the https rule) and the log level; settings.json defaults are written', () => {
     const forwarder = t.Resources.PortForwarderLambdaFunction!.Properties.Environment.Variables;
     const jiraSync = t.Resources.JiraSyncLambdaFunction!.Properties.Environment.Variables;
-    for (const env of [forwarder, jiraSync]) expect(env).toMatchObject({ STAGE: 'dev', POWERTOOLS_LOG_LEVEL: 'INFO', SSM_SECRETS_REFRESH_SECONDS: '900' });
+    const resync = t.Resources.PortResyncLambdaFunction!.Properties.Environment.Variables;
+    for (const env of [forwarder, jiraSync, resync]) expect(env).toMatchObject({ STAGE: 'dev', POWERTOOLS_LOG_LEVEL: 'INFO', SSM_SECRETS_REFRESH_SECONDS: '900' });
     expect(forwarder).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'portForwarder', FORWARDER_CONCURRENCY: '8', PORT_REQUEST_TIMEOUT_MS: '10000' });
     expect(jiraSync).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'jiraSync', AWS_SSM_TIMESTAMP_PARAM: CHECKPOINT, TIME_RANGE: '15', HALO_API_HOSTNAME: 'api.cloudpassage.com', JIRA_API_TOKEN_SSM_PARAM: '' });
   });
@@ -148,13 +149,47 @@ describe('sls package --stage dev', () => {
 
   it('gives each function its own unnamed role; no shared default role', () => {
     const roles = Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
-    expect(roles.map(([id]) => id).sort()).toEqual(['JiraSyncRole', 'PortForwarderRole']);
+    expect(roles.map(([id]) => id).sort()).toEqual(['JiraSyncRole', 'PortForwarderRole', 'PortResyncRole']);
     for (const [, role] of roles) {
       expect(role.Properties.RoleName).toBeUndefined(); // no CAPABILITY_NAMED_IAM needed
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     }
     expect(JSON.stringify(t.Resources.PortForwarderLambdaFunction!.Properties.Role)).toContain('PortForwarderRole.Arn');
     expect(JSON.stringify(t.Resources.JiraSyncLambdaFunction!.Properties.Role)).toContain('JiraSyncRole.Arn');
+    expect(JSON.stringify(t.Resources.PortResyncLambdaFunction!.Properties.Role)).toContain('PortResyncRole.Arn');
+  });
+
+  it('portResync: lists the enabled sources read-only, keeps its progress parameter, reads the Port credential parameters; settings.json in its environment', () => {
+    expect(t.Resources.PortResyncLogGroup!.Properties.LogGroupName).toBe('/aws/lambda/halo-jira-port-dev-portResync');
+    const listing = [
+      'ec2:DescribeInstances', 's3:ListAllMyBuckets', 's3:GetBucketLocation', 's3:GetBucketTagging', 'rds:DescribeDBInstances',
+      'sqs:ListQueues', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags',
+      'ecs:ListClusters', 'ecs:DescribeClusters', 'ecs:ListServices', 'ecs:DescribeServices', 'ecs:ListTasks', 'ecs:DescribeTasks',
+      'eks:ListClusters', 'eks:DescribeCluster', 'lambda:ListFunctions', 'lambda:ListTags',
+    ];
+    expect(grants(t, 'PortResyncRole')).toEqual(
+      pairs(
+        [LOGS, [arnOf('PortResyncLogGroup')]],
+        [listing, ['*']],
+        [['ssm:GetParameter', 'ssm:PutParameter'], [ssmParam('/halo-jira-port/dev/port-resync')]],
+        [SSM_READ, ['/halo-jira-port/dev/port-client-id', '/halo-jira-port/dev/port-client-secret', '/halo-jira-port/dev/port-webhook-url'].map(ssmParam)],
+      ),
+    );
+    const fn = t.Resources.PortResyncLambdaFunction!.Properties;
+    expect(fn).toMatchObject({ Timeout: 900, MemorySize: 512, ReservedConcurrentExecutions: 1 });
+    expect(fn.Environment.Variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'portResync',
+      STAGE: 'dev',
+      PORT_API_URL: 'https://api.getport.io',
+      PORT_CLIENT_ID: '',
+      PORT_CLIENT_ID_SSM_PARAM: '/halo-jira-port/dev/port-client-id',
+      PORT_CLIENT_SECRET_SSM_PARAM: '/halo-jira-port/dev/port-client-secret',
+      PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/dev/port-webhook-url',
+      EVENT_SOURCES: 'aws.ec2,aws.s3,aws.rds,aws.sqs,aws.ecs,aws.eks,aws.lambda',
+      RESYNC_STATE_PARAM: '/halo-jira-port/dev/port-resync',
+    });
+    const schedule = Object.values(t.Resources).find((r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties.Targets).includes('PortResyncLambdaFunction'));
+    expect(schedule?.Properties).toMatchObject({ ScheduleExpression: 'rate(6 hours)', State: 'ENABLED' });
   });
 
   it('portForwarder: consumes the events queue, sends to the DLQ, reads the webhook parameter, writes its own log group; no KMS without a key', () => {

@@ -60,6 +60,8 @@ function render(s) {
     el('td', { text: when(r.at) }), el('td', { text: r.fn }), el('td', { text: r.trigger }),
     el('td', {}, badge(r.ok ? 'ok' : 'failed', r.ok ? 'ok' : 'failed')), el('td', { class: 'wrap', text: r.summary }))), 5, 'No runs yet.');
 
+  renderResync(s.resync);
+
   $('halo-count').textContent = `(${s.halo.length})`;
   fillBody($('halo-body'), s.halo.map((i) => {
     const active = i.status === 'active';
@@ -112,9 +114,23 @@ function render(s) {
   updateRunButton();
 }
 
+function renderResync(r) {
+  $('resync-none').hidden = !!r;
+  if (!r) return $('resync-body').replaceChildren();
+  const rows = [['When', `${when(r.at)} (${r.trigger})`]];
+  if (r.error !== undefined) rows.push(['Result', badge('failed', 'failed')], ['Error', r.error]);
+  else {
+    rows.push(['Result', badge(r.ok ? (r.complete ? 'ok' : 'continues') : 'failed', r.ok ? 'ok' : 'failed')]);
+    for (const k of ['created', 'updated', 'deleted', 'unchanged', 'failed']) rows.push([k[0].toUpperCase() + k.slice(1), String(r[k])]);
+    rows.push(['Duration', `${(r.durationMs / 1000).toFixed(1)} s`]);
+  }
+  $('resync-body').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
+}
+
 // Also called when an action ends: the state may not have changed, so no re-render follows.
 function updateRunButton() {
   $('run-sync').disabled = busy || lastPhase !== 'ready';
+  $('run-resync').disabled = busy || lastPhase !== 'ready';
 }
 
 function props(p) {
@@ -165,6 +181,7 @@ function connect() {
 
 document.addEventListener('DOMContentLoaded', () => {
   $('run-sync').addEventListener('click', () => act('/api/jira-sync/run', {}, 'jiraSync finished.'));
+  $('run-resync').addEventListener('click', () => act('/api/port-resync/run', {}, 'portResync finished.'));
   $('emit-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const sample = $('emit-sample').value;

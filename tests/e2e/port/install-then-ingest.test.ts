@@ -68,12 +68,13 @@ describe('installer → Port stand-in → ingest of wire-format bodies', () => {
 
   it.each([
     ['aws.ec2', ['running', 'stopped'], 'terminated-delete', 'ec2Instance', 'i-0abcd1234ef567890', { state: 'stopped' }],
-    ['aws.s3', ['create-bucket', 'put-bucket-tagging'], 'delete-bucket', 's3Bucket', 'acme-audit-logs', { region: 'eu-west-1', tags: { team: 'security', env: 'prod' } }],
-    ['aws.rds', ['create-db-instance', 'add-tags', 'db-instance-event'], 'delete-db-instance', 'rdsDbInstance', 'orders-db', { engine: 'postgres', tags: { team: 'payments' }, lastEventId: 'RDS-EVENT-0002' }],
-    ['aws.sqs', ['create-queue', 'set-queue-attributes', 'tag-queue'], 'delete-queue', 'sqsQueue', 'arn:aws:sqs:us-east-1:123456789012:orders-events', { attributes: { VisibilityTimeout: '120' }, tags: { team: 'orders', 'cost-center': '42' } }],
+    ['aws.s3', ['create-bucket', 'put-bucket-tagging'], 'delete-bucket', 's3Bucket', 'acme-audit-logs', { creationDate: '2026-11-20T10:15:30Z', tags: { team: 'security', env: 'prod' } }],
+    ['aws.rds', ['create-db-instance', 'add-tags', 'db-instance-event'], 'delete-db-instance', 'rdsDbInstance', 'arn:aws:rds:us-east-1:123456789012:db:orders-db', { engine: 'postgres', tags: {}, lastEventId: 'RDS-EVENT-0002' }],
+    ['aws.sqs', ['create-queue', 'set-queue-attributes', 'tag-queue'], 'delete-queue', 'sqsQueue', 'arn:aws:sqs:us-east-1:123456789012:orders-events', { attributes: { VisibilityTimeout: '60', MessageRetentionPeriod: '345600' }, tags: { team: 'orders' } }],
     ['aws.ecs', ['task-running'], 'task-stopped-delete', 'ecsTask', 'arn:aws:ecs:us-east-1:123456789012:task/prod/0b69d5c0d0b34f7e9b0e7d8e3c1a2b3c', { lastStatus: 'RUNNING' }],
     ['aws.eks', ['create-cluster'], 'delete-cluster', 'eksCluster', 'arn:aws:eks:us-east-1:123456789012:cluster/platform', { status: 'CREATING' }],
-    ['aws.lambda', ['create-function', 'update-function-configuration', 'tag-resource'], 'delete-function', 'lambdaFunction', 'arn:aws:lambda:us-east-1:123456789012:function:orders-handler', { memorySize: 512, tags: { team: 'orders', tier: '1' } }],
+    ['aws.lambda', ['create-function', 'update-function-configuration', 'tag-resource'], 'delete-function', 'lambdaFunction', 'arn:aws:lambda:us-east-1:123456789012:function:orders-handler', { memorySize: 512, tags: { team: 'orders' } }],
+    // Partial tag/attribute events (add-tags, tag-queue, set-queue-attributes, tag-resource) leave those maps to the resync.
   ])('%s: upserts merge into one entity, then the delete event removes it', async (source, upserts, deletion, blueprint, identifier, merged) => {
     for (const name of upserts) {
       expect(await send(wireBody([sample(`${source}/${name}`)]))).toBe(202);

@@ -206,4 +206,29 @@ describe('port:install against the Port stand-in', () => {
     expect(result.deployExitCode).toBe(0);
     expect(lines.join('\n')).not.toContain(port.webhook('aws_ingest')?.webhookKey);
   });
+
+  it('an existing shared blueprint is merged: its title and properties stay, ours are added; --dry-run shows the merge first', async () => {
+    port.addBlueprints([{ identifier: 'ec2Instance', title: 'EC2 (Ocean)', schema: { properties: { instanceType: { type: 'string' }, state: { type: 'string' } } }, relations: {} }]);
+    const dry = await run('--dry-run', '--event-sources', 'aws.ec2');
+    expect(dry.code).toBe(EXIT.ok);
+    expect(dry.out).toMatch(/ec2Instance: add properties\.arn, properties\.region, properties\.stateChangedAt, relations\.account \(everything else kept\)/);
+    expect(port.writes()).toBe(0);
+
+    const real = await run('--port-only', '--event-sources', 'aws.ec2');
+    expect(real.code).toBe(EXIT.ok);
+    const bp = port.blueprint('ec2Instance');
+    expect(bp?.title).toBe('EC2 (Ocean)');
+    expect(Object.keys(bp?.schema.properties ?? {}).sort()).toEqual(['arn', 'instanceType', 'region', 'state', 'stateChangedAt']);
+    expect(Object.keys(bp?.relations ?? {})).toEqual(['account']);
+    expect(port.contractViolations).toEqual([]);
+  });
+
+  it('an existing property of another type stops the run before any write, naming the property and both types', async () => {
+    port.addBlueprints([{ identifier: 's3Bucket', title: 'S3', schema: { properties: { tags: { type: 'array' } } }, relations: {} }]);
+    const res = await run('--port-only', '--event-sources', 'aws.s3');
+    expect(res.code).toBe(EXIT.partial);
+    expect(res.err).toMatch(/s3Bucket\.properties\.tags: Port has array, this installer needs object/);
+    expect(port.writes()).toBe(0);
+    expect(port.blueprint('s3Bucket')?.schema.properties).toEqual({ tags: { type: 'array' } });
+  });
 });

@@ -1,4 +1,4 @@
-import { decide, defaultParameterNames, deployCommand, ingestUrlOf, JIRA_SYNC_REQUIRED, jiraSyncMissing, parseWebhookRef, withoutJiraSync } from '../../../port/installer/plan';
+import { decide, defaultParameterNames, deployCommand, ingestUrlOf, JIRA_SYNC_REQUIRED, jiraSyncMissing, mergeBlueprint, parseWebhookRef, withoutJiraSync } from '../../../port/installer/plan';
 
 describe('installer decisions', () => {
   it.each([
@@ -67,5 +67,38 @@ describe('never an unconfigured jiraSync', () => {
   it('puts FUNCTIONS in the deploy environment and command line only when given', () => {
     expect(deployCommand({ webhookUrl: '/u', webhookSecret: '/s' }, ['aws.ec2'], 'dev', undefined, '-jiraSync').line).toBe('PORT_WEBHOOK_URL_SSM_PARAM=/u PORT_WEBHOOK_SECRET_SSM_PARAM=/s EVENT_SOURCES=aws.ec2 FUNCTIONS=-jiraSync npx sls deploy --stage dev');
     expect(deployCommand({ webhookUrl: '/u', webhookSecret: '/s' }, ['aws.ec2'], 'dev').env).not.toHaveProperty('FUNCTIONS');
+  });
+});
+
+describe('blueprints merge, never clobber', () => {
+  const ours = { identifier: 's3Bucket', title: 'S3 Bucket', schema: { properties: { arn: { type: 'string' }, tags: { type: 'object' }, region: { type: 'string' } } }, relations: { account: { target: 'awsAccount', many: false, required: false } } };
+
+  it('creates an absent blueprint as ours', () => {
+    expect(mergeBlueprint(ours, undefined)).toEqual({ action: 'create', body: ours, added: [], conflicts: [] });
+  });
+
+  it('adds missing properties and relations, keeps their title, properties and relations', () => {
+    const theirs = { identifier: 's3Bucket', title: 'Bucket (Ocean)', schema: { properties: { arn: { type: 'string', title: 'ARN' }, encryption: { type: 'string' } }, required: ['arn'] }, relations: { owner: { target: 'team', many: false } } };
+    const merge = mergeBlueprint(ours, theirs);
+    expect(merge.action).toBe('update');
+    expect(merge.added).toEqual(['properties.tags', 'properties.region', 'relations.account']);
+    expect(merge.body).toEqual({
+      schema: { properties: { arn: { type: 'string', title: 'ARN' }, encryption: { type: 'string' }, tags: { type: 'object' }, region: { type: 'string' } }, required: ['arn'] },
+      relations: { owner: { target: 'team', many: false }, account: ours.relations.account },
+    });
+    expect(merge.body).not.toHaveProperty('title');
+  });
+
+  it('unchanged when everything of ours is there already', () => {
+    expect(mergeBlueprint(ours, { ...ours, title: 'Theirs', schema: { properties: { ...ours.schema.properties, extra: { type: 'number' } } } }).action).toBe('unchanged');
+  });
+
+  it('reports an incompatible existing property type (S3 tags as an array) and a relation to another target', () => {
+    const theirs = { identifier: 's3Bucket', schema: { properties: { tags: { type: 'array' }, region: { type: 'string', format: 'url' } } }, relations: { account: { target: 'account', many: false } } };
+    expect(mergeBlueprint(ours, theirs).conflicts).toEqual([
+      { blueprint: 's3Bucket', field: 'properties.tags', ours: 'object', theirs: 'array' },
+      { blueprint: 's3Bucket', field: 'properties.region', ours: 'string', theirs: 'string/url' },
+      { blueprint: 's3Bucket', field: 'relations.account', ours: 'awsAccount', theirs: 'account' },
+    ]);
   });
 });

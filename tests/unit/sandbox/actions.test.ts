@@ -51,9 +51,28 @@ describe('SandboxActions', () => {
     expect(broken.state.runs.list()[0]).toMatchObject({ ok: false, summary: 'Task timed out' });
   });
 
+  it('runs portResync through the offline endpoint, records the run and the last resync', async () => {
+    const result = { runId: 'r', complete: true, pending: [], created: 12, updated: 0, deleted: 1, unchanged: 3, failed: 0, durationMs: 2345, failures: [] };
+    const t = setup({ ok: true, result });
+    const text = await t.actions.forDashboard().runPortResync();
+    expect(text).toBe('portResync finished: created 12 · updated 0 · deleted 1 · unchanged 3 · 2.3 s.');
+    expect(t.invoked).toEqual(['halo-jira-port-local-portResync']);
+    expect(t.state.lastResync).toMatchObject({ trigger: 'manual', ok: true, complete: true, created: 12, deleted: 1, unchanged: 3, durationMs: 2345 });
+    expect(t.state.runs.list()).toEqual([expect.objectContaining({ fn: 'portResync', trigger: 'manual', ok: true })]);
+    expect(t.changes()).toBe(1);
+  });
+
+  it('a failed portResync is the last resync, with its error, and the dashboard action fails', async () => {
+    const t = setup({ ok: false, result: undefined, error: 'ConfigError: Invalid configuration' });
+    await expect(t.actions.forDashboard().runPortResync()).rejects.toThrow('portResync failed: ConfigError: Invalid configuration');
+    expect(t.state.lastResync).toMatchObject({ ok: false, error: 'ConfigError: Invalid configuration' });
+    expect(t.state.runs.list()[0]).toMatchObject({ fn: 'portResync', ok: false, summary: 'ConfigError: Invalid configuration' });
+  });
+
   it('refuses to run while stopping', async () => {
     const t = setup({ ok: true, result: summary }, true);
     await expect(t.actions.scheduledJiraSync()).rejects.toThrow('the sandbox is stopping');
+    await expect(t.actions.runPortResync()).rejects.toThrow('the sandbox is stopping');
     expect(t.invoked).toEqual([]);
   });
 

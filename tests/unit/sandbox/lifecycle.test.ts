@@ -18,6 +18,7 @@ describe('offlineEnv', () => {
       JIRA_API_TOKEN_SSM_PARAM: '/p',
       HALO_API_SECRET_KEY: 'cipher',
       JIRA_SYNC_SCHEDULE_ENABLED: 'false',
+      PORT_RESYNC_SCHEDULE_ENABLED: 'false',
       JIRA_SYNC_TIMEOUT: '300',
       PORT_WEBHOOK_URL: 'http://127.0.0.1:1/key',
       PORT_WEBHOOK_SECRET: 'signing-secret-0123456789',
@@ -44,15 +45,21 @@ describe('startRunning', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('syncs once, emits the creating samples, then runs on the schedule and streams samples', async () => {
+  it('syncs once, resyncs once, emits the creating samples after the resync, then runs on the schedule and streams samples', async () => {
     const calls: string[] = [];
+    let resynced: (v: { ok: boolean; result: unknown }) => void = () => undefined;
     const actions = {
       runJiraSync: async () => (calls.push('sync'), { ok: true, result: {} }),
       scheduledJiraSync: async () => (calls.push('scheduled'), undefined),
+      runPortResync: (trigger?: string) => (calls.push(`resync ${trigger}`), new Promise<{ ok: boolean; result: unknown }>((r) => (resynced = r))),
       emitEvent: async (name?: string) => (calls.push(`emit ${name ?? 'next'}`), 1),
     };
-    const timers = startRunning(actions, { syncOnStart: true, periodMs: 60_000, eventEveryMs: 15_000 }, () => undefined);
-    expect(calls).toEqual(['sync', 'emit creating']);
+    const timers = startRunning(actions, { syncOnStart: true, resyncOnStart: true, periodMs: 60_000, eventEveryMs: 15_000 }, () => undefined);
+    expect(calls).toEqual(['sync', 'resync start']);
+    // The samples' entities are not in moto: emitted before the resync, they would be deleted by it.
+    resynced({ ok: true, result: {} });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['sync', 'resync start', 'emit creating']);
     jest.advanceTimersByTime(60_000);
     expect(calls.filter((c) => c === 'emit next')).toHaveLength(4);
     expect(calls.filter((c) => c === 'scheduled')).toHaveLength(1);
@@ -61,17 +68,33 @@ describe('startRunning', () => {
     expect(calls.filter((c) => c === 'scheduled')).toHaveLength(1);
   });
 
-  it('reports a failing first run, and with no stream sets only the schedule', async () => {
+  it('reports failing first runs, still emits the samples, and with no stream sets only the schedule', async () => {
     const failed: string[] = [];
+    const emitted: string[] = [];
     const actions = {
       runJiraSync: () => Promise.reject(new Error('down')),
       scheduledJiraSync: async () => undefined,
-      emitEvent: async () => 0,
+      runPortResync: async () => ({ ok: false, result: undefined, error: 'ConfigError: PORT_CLIENT_ID' }),
+      emitEvent: async (name?: string) => (emitted.push(name ?? 'next'), 0),
     };
-    const timers = startRunning(actions, { syncOnStart: true, periodMs: 60_000, eventEveryMs: 0 }, (what, err) => failed.push(`${what}: ${err.message}`));
+    const timers = startRunning(actions, { syncOnStart: true, resyncOnStart: true, periodMs: 60_000, eventEveryMs: 0 }, (what, err) => failed.push(`${what}: ${err.message}`));
     await jest.runOnlyPendingTimersAsync();
-    expect(failed).toEqual(['jiraSync on start: down']);
+    expect(failed.sort()).toEqual(['jiraSync on start: down', 'portResync on start: ConfigError: PORT_CLIENT_ID']);
+    expect(emitted).toEqual(['creating']);
     expect(timers).toHaveLength(1);
+    for (const t of timers) clearInterval(t);
+  });
+
+  it('without a resync on start emits the creating samples at once', () => {
+    const calls: string[] = [];
+    const actions = {
+      runJiraSync: async () => ({ ok: true, result: {} }),
+      scheduledJiraSync: async () => undefined,
+      runPortResync: async () => (calls.push('resync'), { ok: true, result: {} }),
+      emitEvent: async (name?: string) => (calls.push(`emit ${name}`), 1),
+    };
+    const timers = startRunning(actions, { syncOnStart: false, resyncOnStart: false, periodMs: 60_000, eventEveryMs: 0 }, () => undefined);
+    expect(calls).toEqual(['emit creating']);
     for (const t of timers) clearInterval(t);
   });
 });

@@ -3,6 +3,7 @@ import { examplesOf, runProgram, type Io } from '../../../../shared/cli';
 import { benchProgram } from '../../../../bench/run';
 import { dlqProgram } from '../../../../ops/dlq/command';
 import { doctorProgram } from '../../../../ops/doctor/command';
+import { resyncProgram } from '../../../../ops/port-resync';
 import { installProgram } from '../../../../port/installer/cli';
 import { previewProgram } from '../../../../port/preview';
 import { orgProgram } from '../../../../ops/org/command';
@@ -13,6 +14,7 @@ const PROGRAMS: Record<string, (io: Io) => Command> = {
   'jira:doctor': doctorProgram,
   'port:install': (io) => installProgram(io),
   'port:preview': previewProgram,
+  'port:resync': (io) => resyncProgram(io),
   bench: (io) => benchProgram(io),
   'org:install': (io) => orgProgram(io),
 };
