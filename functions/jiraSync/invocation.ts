@@ -33,6 +33,7 @@ export async function syncInvocation({ config, secrets, context }: Invocation<Sy
   for (const [kind, n] of Object.entries(summary.actions)) count(`jiraSync.${kind}`, n);
   count('jiraSync.failures', summary.failures.length);
   count('jiraSync.retrySet', summary.retrySet.size);
+  count('jiraSync.refused', summary.refused);
   const { planned, failures, ...totals } = summary;
   if (summary.retrySet.size > 0) logger.warn(`${summary.retrySet.size} Halo issues wait in the retry set (npm run jira:failures -- list)`, { retrySet: summary.retrySet });
   logger.info('jiraSync run finished', { ...totals, failureCount: failures.length, failures: failures.slice(0, 50), plannedCount: planned?.length });
