@@ -30,7 +30,8 @@ interface Item {
  * once per run: the first chunk with creates sends its active issues (or one resolved issue)
  * first, reads the transitions of one new ticket, then sends the rest with the id; chunks in
  * flight wait for that. An element whose transition Jira refused is created again without one
- * and closed on its own. Returns the closes still owed; fatal errors are thrown.
+ * and closed on its own; when Jira refused it for every element of a request, the run stops
+ * asking for it. Returns the closes still owed; fatal errors are thrown.
  */
 export async function createAll(ctx: RunContext, creates: readonly Planned[], settle: (u: Unit, r: UnitResult) => void, failure: (action: string, err: unknown) => UnitResult): Promise<FollowUp[]> {
   if (creates.length === 0) return [];
@@ -124,7 +125,6 @@ class CreateWave {
       const haloId = plan.unit.item.haloId;
       if (!r.ok) {
         if (r.transitionRefused && asked[k]) {
-          ctx.transitions.refuse(ctx.issueTypeId, START_STATUS, asked[k]!);
           ctx.log.info('Jira refused the close transition in the bulk create; creating the ticket again without it', { haloId, reason: r.error.message });
           again.push(items[k]!);
           return;
@@ -146,6 +146,9 @@ class CreateWave {
       const ticket: TicketDetail = { id: r.id, key: r.key, status: '', updated: new Date(ctx.now()).toISOString(), haloId, issueTypeId: ctx.issueTypeId, transitions: [], markers: [], commentsComplete: true };
       this.closes.push({ plan: { ...plan, tickets: [ticket] }, action: { kind: 'close', haloId, ticket, reason: 'created for a resolved issue' } });
     });
+    // Refused for every element that carried it: the transition, not the items, is the problem.
+    const carried = asked.filter((id) => id !== undefined).length;
+    if (close && carried > 0 && again.length === carried) ctx.transitions.refuse(ctx.issueTypeId, START_STATUS, close.id);
     return again;
   }
 }

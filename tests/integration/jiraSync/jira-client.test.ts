@@ -102,14 +102,17 @@ describe('Jira client against the Jira Cloud stand-in', () => {
     expect(stub.requests.filter((x) => x.route.includes('search/jql')).map((x) => x.status)).toEqual([429, 429, 503, 200]);
   });
 
-  it('retries a bulk create on 429 (not applied) but not on 503 (maybe applied)', async () => {
+  it('retries a bulk create on 429 and 503 with Retry-After (not applied) but not on a bare 503 (maybe applied)', async () => {
     const f = await fieldsFor();
     stub.rateLimitNext(1, { kind: 'bulkCreate', retryAfterSec: 0 });
     const ok = await jira.createTickets([create('ffffffff-0000-4000-8000-000000000007', f)]);
     expect(ok[0]).toMatchObject({ ok: true });
+    // Atlassian: a 503 with Retry-After is a resource limit, load shed before the request ran.
     stub.unavailableNext(1, { kind: 'bulkCreate', retryAfterSec: 0 });
+    expect((await jira.createTickets([create('ffffffff-0000-4000-8000-000000000009', f)]))[0]).toMatchObject({ ok: true });
+    stub.faults.failNext(1, 503, { match: /POST \/rest\/api\/3\/issue\/bulk/ });
     await expect(jira.createTickets([create('ffffffff-0000-4000-8000-000000000008', f)])).rejects.toThrow('503');
-    expect(stub.counts().bulkCreate).toBe(3);
+    expect(stub.counts().bulkCreate).toBe(5);
   });
 });
 
@@ -195,8 +198,16 @@ describe('Jira client: typed fields, create-closed, bulk transitions, searches t
   });
 
   it('leaves issues pending when the deadline comes before the task finishes', async () => {
-    const slow = new JiraClient({ baseUrl: stub.url, user: stub.config.email, token: stub.config.apiToken, deadline: { remainingMs: () => 1_000 } });
+    // Time enough to submit the task (a write needs its full 30 s timeout), not to see it finish.
+    let left = 60_000;
+    const slow = new JiraClient({ baseUrl: stub.url, user: stub.config.email, token: stub.config.apiToken, deadline: { remainingMs: () => left } });
     const [r] = await slow.createTicketsWith([newTicket('p-1', 'customfield_10050')]);
+    const submit = slow.bulkTransition.bind(slow);
+    slow.bulkTransition = async (moves, opts) => {
+      const outcome = submit(moves, opts);
+      left = 1_000;
+      return outcome;
+    };
     const outcome = await slow.bulkTransition([{ transitionId: '21', issueIds: [r!.ok ? r!.id : ''] }], { pollMs: 50, reserveMs: 2_000 });
     expect(outcome).toMatchObject({ kind: 'submitted', moved: [], failed: [], pending: [r!.ok ? r!.id : ''] });
   });
