@@ -63,11 +63,11 @@ async function underLease(
   now: () => number,
   started: (ctx: RunContext) => void,
 ): Promise<SyncSummary> {
-  const start = await deps.checkpoint.load(now() - config.timeRangeMinutes * 60_000);
-  // Field ids and their types from the create screen: a ConfigError here stops the run before any write.
+  // Field ids and their types from the create screen: a ConfigError here stops the run before any write (even the checkpoint seed).
   const jiraFields = await deps.jira.fields();
   const screen = await deps.jira.createScreen(config.jiraProjectKey, config.jiraIssueType);
   const fields = resolveFields(config, jiraFields, screen.fields);
+  const start = await deps.checkpoint.load(now() - config.timeRangeMinutes * 60_000);
   const retrySet = await deps.state.retrySet();
   const listed = await deps.halo.listIssues(toIso(start.ms), config.criticalOnly);
   const selection = selectWork(listed, start.ms, config.syncMax);

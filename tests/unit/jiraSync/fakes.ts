@@ -68,6 +68,8 @@ export class FakeJira implements JiraApi {
   calls: string[] = [];
   /** Bulk create refuses every transition (as a workflow with a validator on it would). */
   refuseCreateTransition = false;
+  /** Bulk create refuses the transition for these Halo ids only (a validator failing on their values). */
+  refuseCreateTransitionFor = new Set<string>();
   /** The account lacks "Make bulk changes": bulk transition submits answer 403. */
   bulkDenied = false;
   failCreate?: Error;
@@ -120,7 +122,7 @@ export class FakeJira implements JiraApi {
     return list.map(({ fields, transitionId }): BulkCreateResult => {
       if (this.failCreateFor.has(String(fields.customfield_10050))) return { ok: false, error: new Error('Field customfield_10061: option invalid'), transitionRefused: false };
       const tr = transitionId === undefined ? undefined : WORKFLOW.Open!.find((x) => x.id === transitionId);
-      if (transitionId !== undefined && (!tr || this.refuseCreateTransition)) return { ok: false, error: refusedTransition(transitionId, 'Open'), transitionRefused: true };
+      if (transitionId !== undefined && (!tr || this.refuseCreateTransition || this.refuseCreateTransitionFor.has(String(fields.customfield_10050)))) return { ok: false, error: refusedTransition(transitionId, 'Open'), transitionRefused: true };
       const t = this.add(String(fields.customfield_10050), tr?.to ?? 'Open');
       t.fields = { ...fields };
       this.writes.push(`create ${t.key}${tr ? ` ${tr.name}` : ''}`);
