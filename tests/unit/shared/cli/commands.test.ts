@@ -3,6 +3,7 @@ import { examplesOf, runProgram, type Io } from '../../../../shared/cli';
 import { benchProgram } from '../../../../bench/run';
 import { dlqProgram } from '../../../../ops/dlq/command';
 import { doctorProgram } from '../../../../ops/doctor/command';
+import { failuresProgram } from '../../../../ops/failures/command';
 import { installProgram } from '../../../../port/installer/cli';
 import { previewProgram } from '../../../../port/preview';
 
@@ -10,6 +11,7 @@ import { previewProgram } from '../../../../port/preview';
 const PROGRAMS: Record<string, (io: Io) => Command> = {
   dlq: (io) => dlqProgram(io),
   'jira:doctor': doctorProgram,
+  'jira:failures': (io) => failuresProgram(io),
   'port:install': (io) => installProgram(io),
   'port:preview': previewProgram,
   bench: (io) => benchProgram(io),
