@@ -1,20 +1,22 @@
-import { PermanentError, RetryableError, reasonOf } from '../../shared/errors';
-import { maybeApplied, NO_TIME_FOR_WRITE, type Transition } from './clients/jira';
+import { HttpError, PermanentError, RetryableError, reasonOf } from '../../shared/errors';
+import { maybeApplied, NO_TIME_FOR_WRITE, type TicketDetail, type Transition } from './clients/jira';
 import { isFatal, worse, type Planned, type RunContext, type Unit, type UnitResult } from './context';
+import { createAll, type FollowUp } from './create';
 import { enrichment } from './enrich';
-import { createFields } from './fields';
 import { mapLimit } from './limit';
 import type { Action, Ticket } from './model';
+import { detailOf, knownTransition, moveInBulk } from './moves';
 import { planIssue, ticketState } from './plan';
-import { changeMarker, hasMarker, renderComment, renderDescription, renderSummary } from './render';
-import { ledgerExpiry } from './state/rules';
-import type { LedgerEntry } from './state/store';
+import { changeMarker, hasMarker, renderComment } from './render';
+import { byName, START_STATUS } from './transition-cache';
 
 /**
- * Apply: carry out the planned actions of one chunk. Creates go in one bulk request, between a
- * ledger intent (before) and the ledger result (after). A transition or comment whose answer was
- * lost (5xx, timeout) is settled now: the ticket is read and the write redone only if it did not
- * happen. Returns how each unit ended; fatal errors are thrown.
+ * Apply: carry out the planned actions of one chunk. Creates go in bulk requests between a ledger
+ * intent and the ledger result (create.ts), resolved issues' tickets created closed; closes and
+ * reopens use the transitions search returned, many at once as a bulk task (moves.ts); comments
+ * skip what the search's markers show. A transition or comment whose answer was lost (5xx,
+ * timeout) is settled now: the ticket is read and the write redone only if it did not happen.
+ * Returns how each unit ended; fatal errors are thrown.
  */
 const REDO_LIMIT = 2;
 
@@ -22,14 +24,15 @@ export async function applyPlans(ctx: RunContext, plans: readonly Planned[]): Pr
   const results = new Map<Unit, UnitResult>();
   const settle = (unit: Unit, r: UnitResult): void => void results.set(unit, worse(results.get(unit), r));
   const creates = plans.filter((p) => p.actions[0]?.kind === 'create');
-  const followUps: Array<{ plan: Planned; action: Action }> = [];
+  const followUps: FollowUp[] = [];
   for (const p of plans) {
     settle(p.unit, { kind: 'done' });
     if (p.actions[0]?.kind !== 'create') for (const action of p.actions) followUps.push({ plan: p, action });
   }
-  followUps.push(...(await createAll(ctx, creates, settle)));
+  followUps.push(...(await createAll(ctx, creates, settle, (action, err) => failure(ctx, action, err))));
+  const oneByOne = await moveInBulk(ctx, followUps, settle);
   await mapLimit(
-    followUps,
+    oneByOne,
     ctx.deps.jiraConcurrency ?? 8,
     async ({ plan, action }) => {
       try {
@@ -50,84 +53,45 @@ function failure(ctx: RunContext, action: string, err: unknown): UnitResult {
   return err instanceof RetryableError ? { kind: 'transient', action, error: err } : { kind: 'refused', action, error: err };
 }
 
-/** Creates the chunk's tickets in one bulk request; returns the closes owed by resolved issues. */
-async function createAll(ctx: RunContext, creates: readonly Planned[], settle: (u: Unit, r: UnitResult) => void): Promise<Array<{ plan: Planned; action: Action }>> {
-  if (creates.length === 0) return [];
-  const { jira, state } = ctx.deps;
-  const inputs = await mapLimit(
-    creates,
-    ctx.deps.haloConcurrency ?? 16,
-    async (p) => {
-      const more = await enrichment(ctx, p.issue, true);
-      return createFields(ctx.config, ctx.fields, { issue: p.issue, summary: renderSummary(p.issue), description: renderDescription(p.issue, more) });
-    },
-    ctx,
-  );
-  ctx.check();
-  const at = ctx.now();
-  const ids = creates.map((p) => p.unit.item.haloId);
-  await state.writeLedger(ids.map((haloId) => ({ entry: { haloId, state: 'intent', runId: ctx.runId, at } })));
-  let answers;
-  try {
-    answers = await jira.createTickets(inputs);
-  } catch (err) {
-    if (isFatal(err)) throw err;
-    // Surely not applied (429s to the end, refused connection, no time left): the intents go too.
-    if (!maybeApplied(err)) await state.deleteLedger(ids);
-    else ctx.log.warn('bulk create answer lost: the ledger holds these creates until search can be trusted', { haloIds: ids, reason: reasonOf(err) });
-    for (const p of creates) settle(p.unit, failure(ctx, 'create', err));
-    return [];
-  }
-  const done: LedgerEntry[] = [];
-  const refused: string[] = [];
-  const closes: Array<{ plan: Planned; action: Action }> = [];
-  answers.forEach((r, i) => {
-    const p = creates[i]!;
-    const haloId = p.unit.item.haloId;
-    if (!r.ok) {
-      refused.push(haloId);
-      settle(p.unit, { kind: 'refused', action: 'create', error: r.error });
-      return;
-    }
-    done.push({ haloId, state: 'created', runId: ctx.runId, at, ticketId: r.id, ticketKey: r.key });
-    const ticket: Ticket = { id: r.id, key: r.key, status: '', updated: new Date(ctx.now()).toISOString(), haloId };
-    ctx.summary.actions.create++;
-    ctx.log.debug('created', { haloId, key: r.key });
-    const a = p.actions[0];
-    if (a?.kind === 'create' && a.thenClose) closes.push({ plan: p, action: { kind: 'close', haloId, ticket, reason: 'created for a resolved issue' } });
-  });
-  await state.writeLedger(done.map((entry) => ({ entry, expiresAt: ledgerExpiry(entry, ctx.searchLagBoundMs) })));
-  await state.deleteLedger(refused);
-  return closes;
-}
-
 async function ticketAction(ctx: RunContext, p: Planned, action: Action, replanned = false): Promise<void> {
   const { jira, config } = { jira: ctx.deps.jira, config: ctx.config };
   switch (action.kind) {
     case 'close':
     case 'reopen': {
       const name = action.kind === 'close' ? config.closeTransition : config.reopenTransition;
-      const available = await jira.transitions(action.ticket.key);
-      const t = available.find((x) => x.name === name) ?? available.find((x) => x.name.toLowerCase() === name.toLowerCase());
-      if (!t) {
-        const now = replanned ? undefined : await jira.ticketNow(action.ticket.key);
-        if (now && now.status !== action.ticket.status) return replan(ctx, p, action.ticket, now.status);
-        const names = available.map((x) => x.name).join(', ') || 'none';
-        throw new PermanentError(`transition "${name}" is not available on ${action.ticket.key} (status ${action.ticket.status || 'new'}); available: ${names}`, { key: action.ticket.key });
-      }
-      await transitionOnce(ctx, action.ticket, t);
+      const ticket = detailOf(p, action.ticket);
+      const known = replanned ? undefined : knownTransition(ctx, ticket, name);
+      if (known) {
+        try {
+          await transitionOnce(ctx, action.ticket, known);
+        } catch (err) {
+          // The transition search offered was refused: search was behind, or the workflow changed. Ask Jira.
+          if (!(err instanceof HttpError) || (err.status !== 400 && err.status !== 409)) throw err;
+          const now = await jira.ticketNow(action.ticket.key);
+          if (now.status !== action.ticket.status && action.ticket.status !== '') return replan(ctx, p, action.ticket, now.status);
+          await transitionAsked(ctx, p, action, name, ticket, true);
+        }
+      } else await transitionAsked(ctx, p, action, name, ticket, replanned);
       ctx.summary.actions[action.kind]++;
       break;
     }
     case 'comment': {
-      const now = await jira.ticketNow(action.ticket.key);
-      if (!replanned && now.status !== action.ticket.status && ticketState({ ...action.ticket, status: now.status }, config) !== 'open') {
-        return replan(ctx, p, action.ticket, now.status);
-      }
       const marker = changeMarker(p.issue);
-      if (now.texts.some((body) => hasMarker(body, marker))) {
+      const ticket = detailOf(p, action.ticket);
+      if (ticket?.markers.some((m) => hasMarker(m, marker))) {
         ctx.summary.commentsAlreadyPresent++;
         break;
+      }
+      // Search's view is enough unless it left comments out or the plan is doubtful: read the ticket then.
+      if (!ticket || !ticket.commentsComplete || doubtful(ctx, p, ticket)) {
+        const now = await jira.ticketNow(action.ticket.key);
+        if (!replanned && now.status !== action.ticket.status && ticketState({ ...action.ticket, status: now.status }, config) !== 'open') {
+          return replan(ctx, p, action.ticket, now.status);
+        }
+        if (now.texts.some((body) => hasMarker(body, marker))) {
+          ctx.summary.commentsAlreadyPresent++;
+          break;
+        }
       }
       const body = renderComment(p.issue, await enrichment(ctx, p.issue, false));
       await writeOnce(ctx, () => jira.addComment(action.ticket.key, body), async () => (await jira.ticketNow(action.ticket.key)).texts.some((t) => hasMarker(t, marker)));
@@ -141,6 +105,30 @@ async function ticketAction(ctx: RunContext, p: Planned, action: Action, replann
       break;
   }
   ctx.log.debug('applied', { haloId: p.unit.item.haloId, action: action.kind, ...('ticket' in action ? { key: action.ticket.key } : {}) });
+}
+
+/**
+ * Search may not show a change made shortly before it: a ticket search shows as updated within
+ * JIRA_SEARCH_LAG_SECONDS, or an issue retried after a failure, is read before a comment goes to it.
+ */
+function doubtful(ctx: RunContext, p: Planned, ticket: TicketDetail): boolean {
+  const updated = Date.parse(ticket.updated);
+  return p.unit.retry !== undefined || !Number.isFinite(updated) || updated > ctx.now() - ctx.searchLagBoundMs;
+}
+
+/** The transition as Jira offers it now (GET …/transitions), learnt for the run; a missing one is decided again or refused. */
+async function transitionAsked(ctx: RunContext, p: Planned, action: Extract<Action, { kind: 'close' | 'reopen' }>, name: string, ticket: TicketDetail | undefined, replanned: boolean): Promise<void> {
+  const { jira } = ctx.deps;
+  const available = await jira.transitions(action.ticket.key);
+  if (ticket?.issueTypeId) ctx.transitions.learn(ticket.issueTypeId, action.ticket.status || START_STATUS, available);
+  const t = byName(available, name);
+  if (!t) {
+    const now = replanned ? undefined : await jira.ticketNow(action.ticket.key);
+    if (now && now.status !== action.ticket.status) return replan(ctx, p, action.ticket, now.status);
+    const names = available.map((x) => x.name).join(', ') || 'none';
+    throw new PermanentError(`transition "${name}" is not available on ${action.ticket.key} (status ${action.ticket.status || 'new'}); available: ${names}`, { key: action.ticket.key });
+  }
+  await transitionOnce(ctx, action.ticket, t);
 }
 
 /** The transition happened when the ticket now stands in its target status. */
@@ -183,7 +171,9 @@ async function writeOnce(ctx: RunContext, write: () => Promise<void>, happened: 
  */
 async function replan(ctx: RunContext, p: Planned, stale: Ticket, status: string): Promise<void> {
   ctx.log.debug('ticket status changed since search; deciding again', { key: stale.key, searched: stale.status, now: status });
-  const tickets = [...p.tickets.filter((t) => t.key !== stale.key), { ...stale, status }];
+  // Its transitions are those of another status now (ask Jira); its comments are read again before one is added.
+  const seen = detailOf(p, stale) ?? { ...stale, issueTypeId: '', transitions: [], markers: [], commentsComplete: false };
+  const tickets = [...p.tickets.filter((t) => t.key !== stale.key), { ...seen, status, transitions: [], commentsComplete: false }];
   for (const action of planIssue(p.issue, p.unit.item.haloId, tickets, ctx.config)) {
     if (action.kind === 'create') throw new RetryableError('ticket status changed since the search; a new ticket is needed, next run', { key: stale.key });
     if (action.kind === 'skip') continue;

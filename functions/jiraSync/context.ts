@@ -3,14 +3,15 @@ import type { Deadline } from '../../shared/http/retry';
 import type { logger as sharedLogger } from '../../shared/observability';
 import type { CheckpointStore } from './checkpoint';
 import type { HaloApi } from './clients/halo';
-import type { JiraApi } from './clients/jira';
+import type { JiraApi, TicketDetail } from './clients/jira';
 import type { SyncConfig } from './config';
 import type { ResolvedFields } from './fields';
 import type { StopSignal } from './limit';
-import type { HaloIssue, Ticket, Action } from './model';
+import type { HaloIssue, Action } from './model';
 import { StateStoreError } from './state/dynamodb';
 import type { RetryItem, SyncStateStore } from './state/store';
 import type { SyncSummary } from './summary';
+import { TransitionCache } from './transition-cache';
 import type { WorkItem } from './timeline';
 
 /** What one run needs from the outside world; everything else is decided in the core. */
@@ -55,17 +56,21 @@ export interface Described {
 export interface Planned {
   unit: Unit;
   issue: HaloIssue;
-  /** Tickets carrying the issue's id, as search (and the ledger) showed them. */
-  tickets: Ticket[];
+  /** Tickets carrying the issue's id, as search (and the ledger) showed them, with their transitions and markers. */
+  tickets: TicketDetail[];
   actions: Action[];
 }
 
-/** How one unit ended in this run. `refused` and `waiting` go to the retry set; `transient` waits for the next run. */
+/**
+ * How one unit ended in this run. `refused` and `waiting` go to the retry set; `transient` waits
+ * for the next run. `waiting`: a create waiting for search, or a bulk transition Jira has not
+ * reported yet (never redone one by one in the same run).
+ */
 export type UnitResult =
   | { kind: 'done' }
   | { kind: 'refused'; action: string; error: unknown }
   | { kind: 'transient'; action: string; error: unknown }
-  | { kind: 'waiting'; action: 'create'; reason: string; untilMs: number };
+  | { kind: 'waiting'; action: 'create' | 'close' | 'reopen'; reason: string; untilMs: number };
 
 const SEVERITY: Record<UnitResult['kind'], number> = { done: 0, refused: 1, waiting: 2, transient: 3 };
 export const worse = (a: UnitResult | undefined, b: UnitResult): UnitResult => (!a || SEVERITY[b.kind] > SEVERITY[a.kind] ? b : a);
@@ -80,11 +85,19 @@ export class RunContext implements StopSignal {
   private halted = false;
   /** Halo ids this run put into / removed from the retry set (durably). */
   readonly retryChanges = { put: new Set<string>(), cleared: new Set<string>() };
+  /** Transitions learnt in this run, per issue type and status (search, bulk create answers). */
+  readonly transitions = new TransitionCache();
+  /** Set while the first chunk learns the close transition from the start status; the others wait for it. */
+  startTransitions?: Promise<void>;
+  /** Jira refused the bulk transition API (no "Make bulk changes"): one request per ticket for the rest of the run. */
+  bulkRefused = false;
 
   constructor(
     readonly config: SyncConfig,
     readonly deps: SyncDeps,
     readonly fields: ResolvedFields,
+    /** The id of JIRA_ISSUE_TYPE in JIRA_PROJECT_KEY (from the create screen). */
+    readonly issueTypeId: string,
     readonly summary: SyncSummary,
     readonly log: Log,
     readonly runId: string,

@@ -1,6 +1,7 @@
 import { HttpError } from '../../shared/errors';
+import { markersIn } from './clients/jira-replies';
+import type { TicketDetail } from './clients/jira';
 import type { Described, Planned, RunContext, Unit, UnitResult } from './context';
-import type { Ticket } from './model';
 import { planIssue } from './plan';
 import { createGate, ledgerExpiry } from './state/rules';
 import type { LedgerEntry } from './state/store';
@@ -8,7 +9,8 @@ import type { LedgerEntry } from './state/store';
 /**
  * Plan: for one chunk of described issues, read the create ledger (strongly consistent), run one
  * Jira search (both id spellings; ledger tickets as reconcileIssues, so search reads them after
- * the write), and apply the decision table. A create is held back while an earlier create of the
+ * the write; with each ticket's transitions and change markers, so closes, reopens and comments
+ * need no GET), and apply the decision table. A create is held back while an earlier create of the
  * same Halo id has no recorded answer and search cannot be trusted to show its ticket yet.
  */
 export interface ChunkPlan {
@@ -23,7 +25,8 @@ export async function planChunk(ctx: RunContext, described: readonly Described[]
   const ids = live.map((d) => d.unit.item.haloId);
   const ledger = ids.length ? await state.readLedger(ids) : new Map<string, LedgerEntry>();
   const reconcile = [...ledger.values()].flatMap((e) => (e.state === 'created' ? [e.ticketId] : []));
-  const found = await jira.findTickets(ctx.fields.haloId, ids, reconcile);
+  const found = await jira.findTicketDetails(ctx.fields.haloId, ids, reconcile);
+  ctx.transitions.learnFromSearch(found);
   const resolved: LedgerEntry[] = [];
   const plans: Planned[] = [];
   for (const d of described) {
@@ -63,10 +66,14 @@ export async function planChunk(ctx: RunContext, described: readonly Described[]
  * The ticket the ledger recorded but search did not return although it was reconciled: read it
  * directly (strongly consistent); a 404 means it was deleted, and the issue is planned without it.
  */
-async function ledgerTicket(ctx: RunContext, entry: Extract<LedgerEntry, { state: 'created' }>): Promise<Ticket | undefined> {
+async function ledgerTicket(ctx: RunContext, entry: Extract<LedgerEntry, { state: 'created' }>): Promise<TicketDetail | undefined> {
   try {
     const now = await ctx.deps.jira.ticketNow(entry.ticketKey);
-    return { id: entry.ticketId, key: entry.ticketKey, status: now.status, updated: new Date(ctx.now()).toISOString(), haloId: entry.haloId };
+    // Transitions unknown (a close or reopen asks Jira); the markers are read, all of them.
+    return {
+      id: entry.ticketId, key: entry.ticketKey, status: now.status, updated: new Date(ctx.now()).toISOString(), haloId: entry.haloId,
+      issueTypeId: '', transitions: [], markers: markersIn(now.texts), commentsComplete: true,
+    };
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) return undefined;
     throw err;

@@ -26,8 +26,12 @@ export async function recordResults(ctx: RunContext, results: ReadonlyMap<Unit, 
     }
     const reason = r.kind === 'waiting' ? r.reason : reasonOf(r.error);
     put.push(recordRefusal(unit.retry, { haloId, action: r.action, reason, ...(r.kind === 'waiting' ? { notBeforeMs: r.untilMs } : {}) }, now, ctx.settingsHash));
-    if (r.kind === 'waiting') ctx.summary.retrySet.waitingForSearch++;
-    else report(ctx, haloId, r.action, r.error, false);
+    if (r.kind === 'waiting') {
+      if (r.action === 'create') ctx.summary.retrySet.waitingForSearch++;
+      continue;
+    }
+    if (r.action !== 'describe') ctx.summary.refused++;
+    report(ctx, haloId, r.action, r.error, false);
   }
   if (!ctx.config.dryRun) {
     await ctx.deps.state.putRetry(put);

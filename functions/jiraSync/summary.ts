@@ -41,15 +41,41 @@ export interface SyncSummary {
   skipped: Partial<Record<SkipReason, number>>;
   failures: Array<{ haloId: string; action: string; reason: string; transient: boolean }>;
   retrySet: RetrySetReport;
+  /** Of `actions.create`: tickets for resolved issues created closed, the close in the bulk create itself. */
+  createdClosed: number;
+  /** Closes and reopens sent as bulk transition tasks (POST /rest/api/3/bulk/issues/transition). */
+  bulkTransitions: BulkTransitionReport;
+  /** Items Jira refused in this run (they went to the retry set): the metric `jiraSync.refused`. */
+  refused: number;
   /** Requests sent to the state table (lease, ledger, retry set). */
   stateRequests: number;
+  /** Requests sent to Jira and Halo in this run, by kind (as the clients count them). */
+  requests: { jira: Record<string, number>; halo: Record<string, number> };
+  /** Wall time of the run, the part of it with a Halo request on the wire, and the time rate limits held requests back. */
+  timing: RunTiming;
   stoppedEarly: boolean;
   planned?: PlannedAction[];
 }
 
-/** Items Jira refused in this run (they went to the retry set); transient failures wait for the next run instead. */
-export function refusedItems(summary: Pick<SyncSummary, 'failures'>): number {
-  return summary.failures.filter((f) => !f.transient).length;
+export interface BulkTransitionReport {
+  tasks: number;
+  moved: number;
+  /** Reported failed by the task: transitioned one by one instead. */
+  failed: number;
+  /** Not reported when the run's time was up: in the retry set, the next run's search shows the outcome. */
+  pending: number;
+  /** Jira refused the bulk API (no "Make bulk changes" permission): one request per ticket instead. */
+  refused: boolean;
+}
+
+export interface RunTiming {
+  wallMs: number;
+  /** Wall time during which at least one Halo request was under way. */
+  haloBusyMs: number;
+  /** haloBusyMs / wallMs. */
+  haloShare: number;
+  /** Wall time no request could start because the service said to back off (429, X-RateLimit-Remaining: 0). */
+  throttledMs: { jira: number; halo: number };
 }
 
 export function emptySummary(dryRun: boolean): SyncSummary {
@@ -68,7 +94,12 @@ export function emptySummary(dryRun: boolean): SyncSummary {
     skipped: {},
     failures: [],
     retrySet: { due: 0, resolved: 0, added: 0, waitingForSearch: 0, size: 0 },
+    createdClosed: 0,
+    bulkTransitions: { tasks: 0, moved: 0, failed: 0, pending: 0, refused: false },
+    refused: 0,
     stateRequests: 0,
+    requests: { jira: {}, halo: {} },
+    timing: { wallMs: 0, haloBusyMs: 0, haloShare: 0, throttledMs: { jira: 0, halo: 0 } },
     stoppedEarly: false,
     ...(dryRun ? { planned: [] } : {}),
   };

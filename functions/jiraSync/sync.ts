@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { logger as sharedLogger } from '../../shared/observability';
 import { applyPlans } from './apply';
+import { BusyClock, timedHalo } from './busy';
 import type { SyncConfig } from './config';
 import { RunContext, type SyncDeps, type Unit, type UnitResult } from './context';
 import { describeUnits } from './enrich';
@@ -34,11 +35,24 @@ export async function runSync(config: SyncConfig, deps: SyncDeps): Promise<SyncS
   }
   let ctx: RunContext | undefined;
   lease.keep((err) => ctx?.fail(err));
+  const started = Date.now();
+  const haloClock = new BusyClock();
   try {
-    return await underLease(config, deps, runId, log, now, (c) => (ctx = c));
+    return await underLease(config, { ...deps, halo: timedHalo(deps.halo, haloClock) }, runId, log, now, (c) => (ctx = c));
   } finally {
     await lease.release();
+    if (ctx) report(ctx.summary, deps, Date.now() - started, haloClock.busyMs);
   }
+}
+
+/** Requests by kind, the Halo share of the wall time and the throttled time, into the summary. */
+function report(summary: SyncSummary, deps: SyncDeps, wallMs: number, haloBusyMs: number): void {
+  summary.requests = { jira: { ...deps.jira.requests }, halo: { ...deps.halo.requests } };
+  summary.timing = {
+    wallMs, haloBusyMs,
+    haloShare: wallMs > 0 ? Math.round((haloBusyMs / wallMs) * 1000) / 1000 : 0,
+    throttledMs: { jira: deps.jira.throttle?.throttledMs ?? 0, halo: deps.halo.throttle?.throttledMs ?? 0 },
+  };
 }
 
 async function underLease(
@@ -49,8 +63,11 @@ async function underLease(
   now: () => number,
   started: (ctx: RunContext) => void,
 ): Promise<SyncSummary> {
+  // Field ids and their types from the create screen: a ConfigError here stops the run before any write (even the checkpoint seed).
+  const jiraFields = await deps.jira.fields();
+  const screen = await deps.jira.createScreen(config.jiraProjectKey, config.jiraIssueType);
+  const fields = resolveFields(config, jiraFields, screen.fields);
   const start = await deps.checkpoint.load(now() - config.timeRangeMinutes * 60_000);
-  const fields = resolveFields(config, await deps.jira.fields());
   const retrySet = await deps.state.retrySet();
   const listed = await deps.halo.listIssues(toIso(start.ms), config.criticalOnly);
   const selection = selectWork(listed, start.ms, config.syncMax);
@@ -65,7 +82,7 @@ async function underLease(
     deferred: selection.deferred,
   };
   if (selection.deferred > 0) log.warn('ISSUE_SYNC_MAX reached; the rest waits for the next run', { selected: selection.work.length, deferred: selection.deferred });
-  const ctx = new RunContext(config, deps, fields, summary, log, runId, now, hash);
+  const ctx = new RunContext(config, deps, fields, screen.issueType.id, summary, log, runId, now, hash);
   started(ctx);
 
   // The retry set first (those due, oldest first, at most ISSUE_SYNC_MAX); an issue also in the new work is done once, there.

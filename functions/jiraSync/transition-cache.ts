@@ -12,6 +12,11 @@ export const START_STATUS = '\u0000start';
 
 const key = (issueTypeId: string, status: string): string => `${issueTypeId}\u0000${status}`;
 
+/** The transition called `name` (exact first, then ignoring case, as the settings are matched). */
+export function byName(list: readonly Transition[], name: string): Transition | undefined {
+  return list.find((x) => x.name === name) ?? list.find((x) => x.name.toLowerCase() === name.toLowerCase());
+}
+
 export class TransitionCache {
   private readonly offered = new Map<string, Transition[]>();
   private readonly refused = new Set<string>();
@@ -32,7 +37,7 @@ export class TransitionCache {
    */
   find(issueTypeId: string, status: string, name: string): Transition | undefined {
     const list = this.offered.get(key(issueTypeId, status)) ?? [];
-    const t = list.find((x) => x.name === name) ?? list.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    const t = byName(list, name);
     return t && !this.refused.has(`${key(issueTypeId, status)}\u0000${t.id}`) ? { ...t } : undefined;
   }
 

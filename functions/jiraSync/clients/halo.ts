@@ -14,6 +14,9 @@ export interface HaloApi {
   describeIssue(id: string): Promise<HaloIssue | undefined>;
   /** GET a Halo URL found in an issue (asset_url, last_finding_urls); undefined on 404. */
   fetchLinked(url: string): Promise<unknown>;
+  /** Requests sent, by kind, and the time rate limits held them back (for the run summary). */
+  readonly requests?: Readonly<Record<string, number>>;
+  readonly throttle?: ThrottleStats;
 }
 
 export interface HaloClientOptions {

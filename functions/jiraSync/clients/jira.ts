@@ -65,15 +65,21 @@ export interface CreateScreen {
   fields: CreateMetaField[];
 }
 
+/** What one sync run needs from Jira (JiraClient; in-memory fakes in the unit tests). */
 export interface JiraApi {
   fields(): Promise<JiraField[]>;
-  findTickets(idField: ResolvedField, haloIds: readonly string[], reconcileIds?: readonly string[]): Promise<Ticket[]>;
-  createTickets(issueFields: ReadonlyArray<Record<string, unknown>>): Promise<CreateResult[]>;
+  createScreen(projectKey: string, issueTypeName: string): Promise<CreateScreen>;
+  findTicketDetails(idField: ResolvedField, haloIds: readonly string[], reconcileIds?: readonly string[]): Promise<TicketDetail[]>;
+  createTicketsWith(tickets: readonly NewTicket[]): Promise<BulkCreateResult[]>;
+  bulkTransition(moves: readonly BulkMove[], opts?: { pollMs?: number; maxPollMs?: number; reserveMs?: number }): Promise<BulkTransitionOutcome>;
   transitions(key: string): Promise<Transition[]>;
   transition(key: string, transitionId: string): Promise<void>;
   /** The ticket as it is now (search may lag): status, and description + comment bodies for markers. */
   ticketNow(key: string): Promise<TicketNow>;
   addComment(key: string, body: AdfDoc): Promise<void>;
+  /** Requests sent, by kind, and the time rate limits held them back (for the run summary). */
+  readonly requests?: Readonly<Record<string, number>>;
+  readonly throttle?: ThrottleStats;
 }
 
 export interface JiraClientOptions {

@@ -107,6 +107,7 @@ describe('Jira client against the Jira Cloud stand-in', () => {
     stub.rateLimitNext(1, { kind: 'bulkCreate', retryAfterSec: 0 });
     const ok = await jira.createTickets([create('ffffffff-0000-4000-8000-000000000007', f)]);
     expect(ok[0]).toMatchObject({ ok: true });
+    // Atlassian: a 503 with Retry-After is a resource limit, load shed before the request ran.
     stub.unavailableNext(1, { kind: 'bulkCreate', retryAfterSec: 0 });
     await expect(jira.createTickets([create('ffffffff-0000-4000-8000-000000000009', f)])).resolves.toMatchObject([{ ok: true }]);
     stub.unavailableNext(1, { kind: 'bulkCreate', retryAfterSec: null });

@@ -5,7 +5,7 @@ import { runChild, summaryOf } from './run-child';
 
 /**
  * Crash safety under real Jira timing: search lags 30 s behind writes. 20 runs of the real
- * handler in a child process, each SIGKILLed at a random point (after 1–40 more Jira requests, or
+ * handler in a child process, each SIGKILLed at a random point (after 3–12 more Jira requests, or
  * between a bulk create being applied and its answer), each followed at once by the next run,
  * while Halo keeps changing. After every kill: no duplicate ticket. Then, once the search lag
  * bound has passed, later runs reach exactly one ticket per issue in the right state.
@@ -49,7 +49,8 @@ describe('kill at random points and rerun at once, search lagging 30 s', () => {
         world.jira.answerCreatesLate(1, { delayMs: 3000 });
         killAt = () => world.jira.tickets().length > tickets;
       } else {
-        const after = 1 + Math.floor(rng() * 40);
+        // A run sends few Jira requests now (bulk creates carry the closes; search brings the transitions).
+        const after = 3 + Math.floor(rng() * 10);
         killAt = () => world.jira.requests.length >= base + after;
       }
       // A rerun that starts while the killed run's lease (1 s) still stands exits at once on the
@@ -66,8 +67,9 @@ describe('kill at random points and rerun at once, search lagging 30 s', () => {
       } else expect([result.code, result.stderr]).toEqual([0, '']);
       expect(duplicates(world)).toEqual([]);
     }
-    // Most kills must have landed mid-run, some between create-applied and answer, or the test proves little.
-    expect(killedMidRun).toBeGreaterThanOrEqual(12);
+    // Many kills must have landed mid-run, some between create-applied and answer, or the test proves little.
+    // (A run sends 5–20 Jira requests now, and a rerun that finds the killed run's lease still held does nothing.)
+    expect(killedMidRun).toBeGreaterThanOrEqual(6);
     expect(killedBeforeAnswer).toBeGreaterThanOrEqual(2);
 
     // Later runs: once the bound has passed, held-back creates are resolved by search.
@@ -77,7 +79,8 @@ describe('kill at random points and rerun at once, search lagging 30 s', () => {
       expect([final.code, final.stderr]).toEqual([0, '']);
       const summary = summaryOf(final);
       expect(duplicates(world)).toEqual([]);
-      done = summary.deferred === 0 && summary.retrySet.size === 0 && summary.failures.length === 0;
+      // A run that found the last killed run's lease still held did nothing: not done.
+      done = !summary.notRun && summary.deferred === 0 && summary.retrySet.size === 0 && summary.failures.length === 0;
       if (!done) await new Promise((r) => setTimeout(r, (BOUND_SECONDS * 1000) / 3));
     }
     expect(done).toBe(true);

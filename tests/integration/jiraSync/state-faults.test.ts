@@ -29,8 +29,9 @@ it('Jira answering 20 % 429 and 5 % 503 to writes: one run reaches the final sta
   world.halo.seed(demoIssues(120, 5));
   world.jira.writeStorm({ rateLimited: 0.2, unavailable: 0.05, seed: 7 });
   const summary = await syncIn(world);
+  // Few writes now (bulk creates carry the close), so few are hit; each hit is retried or settled.
   const refused = world.jira.requests.filter((r) => r.status === 429 || r.status === 503).length;
-  expect(refused).toBeGreaterThan(10);
+  expect(refused).toBeGreaterThan(0);
   expect(summary.failures).toEqual([]);
   expectFinalState(world);
   expect(world.jira.violations).toEqual([]);

@@ -1,7 +1,9 @@
+import { HttpError } from '../../../shared/errors';
 import type { HaloApi } from '../../../functions/jiraSync/clients/halo';
-import type { CreateResult, JiraApi, TicketNow, Transition } from '../../../functions/jiraSync/clients/jira';
+import type { BulkCreateResult, BulkMove, BulkTransitionOutcome, CreateScreen, JiraApi, NewTicket, TicketDetail, TicketNow, Transition } from '../../../functions/jiraSync/clients/jira';
+import { markersIn } from '../../../functions/jiraSync/clients/jira-replies';
 import { haloIdOf, type JiraField, type ResolvedField } from '../../../functions/jiraSync/fields';
-import type { HaloIssue, Ticket } from '../../../functions/jiraSync/model';
+import type { HaloIssue } from '../../../functions/jiraSync/model';
 import type { AdfDoc } from '../../../functions/jiraSync/render';
 
 /** In-memory Halo and Jira behind the client interfaces, for orchestration unit tests. */
@@ -56,10 +58,20 @@ const WORKFLOW: Record<string, Array<{ id: string; name: string; to: string }>> 
   "Won't Fix": [],
 };
 
+const BUG = '10004';
+const refusedTransition = (id: string, from: string): HttpError => new HttpError(`Transition id '${id}' is not valid for this issue (status ${from}).`, 400, {});
+
 export class FakeJira implements JiraApi {
   tickets: FakeTicket[] = [];
   writes: string[] = [];
-  requests: string[] = [];
+  /** Every request by kind, in order. */
+  calls: string[] = [];
+  /** Bulk create refuses every transition (as a workflow with a validator on it would). */
+  refuseCreateTransition = false;
+  /** Bulk create refuses the transition for these Halo ids only (a validator failing on their values). */
+  refuseCreateTransitionFor = new Set<string>();
+  /** The account lacks "Make bulk changes": bulk transition submits answer 403. */
+  bulkDenied = false;
   failCreate?: Error;
   failCreateFor = new Set<string>();
   fatal?: Error;
@@ -79,30 +91,63 @@ export class FakeJira implements JiraApi {
     return new Date(this.clock).toISOString();
   }
   private guard(kind: string): void {
-    this.requests.push(kind);
+    this.calls.push(kind);
     if (this.fatal) throw this.fatal;
   }
   async fields(): Promise<JiraField[]> {
     this.guard('field');
     return JIRA_FIELDS;
   }
-  async findTickets(idField: ResolvedField, haloIds: readonly string[]): Promise<Ticket[]> {
+  async createScreen(_project: string, issueTypeName: string): Promise<CreateScreen> {
+    this.guard('createmeta');
+    return { issueType: { id: BUG, name: issueTypeName }, fields: JIRA_FIELDS.map((f) => ({ fieldId: f.id, name: f.name, schema: f.schema })) };
+  }
+  async findTicketDetails(idField: ResolvedField, haloIds: readonly string[]): Promise<TicketDetail[]> {
     this.guard('search');
     const wanted = new Set(haloIds);
     return this.tickets
       .filter((t) => wanted.has(haloIdOf(t.fields[idField.id]) ?? ''))
-      .map((t) => ({ id: t.id, key: t.key, status: this.staleStatus.get(t.key) ?? t.status, updated: t.updated, haloId: haloIdOf(t.fields[idField.id])! }));
+      .map((t) => {
+        const status = this.staleStatus.get(t.key) ?? t.status;
+        return {
+          id: t.id, key: t.key, status, updated: t.updated, haloId: haloIdOf(t.fields[idField.id])!, issueTypeId: BUG,
+          transitions: (WORKFLOW[status] ?? []).map((x) => ({ ...x })),
+          markers: markersIn([t.fields.description, ...t.comments]), commentsComplete: true,
+        };
+      });
   }
-  async createTickets(list: ReadonlyArray<Record<string, unknown>>): Promise<CreateResult[]> {
+  async createTicketsWith(list: readonly NewTicket[]): Promise<BulkCreateResult[]> {
     this.guard('create');
     if (this.failCreate) throw this.failCreate;
-    return list.map((fields) => {
-      if (this.failCreateFor.has(String(fields.customfield_10050))) return { ok: false, error: new Error('Field customfield_10061: option invalid') };
-      const t = this.add(String(fields.customfield_10050), 'Open');
+    return list.map(({ fields, transitionId }): BulkCreateResult => {
+      if (this.failCreateFor.has(String(fields.customfield_10050))) return { ok: false, error: new Error('Field customfield_10061: option invalid'), transitionRefused: false };
+      const tr = transitionId === undefined ? undefined : WORKFLOW.Open!.find((x) => x.id === transitionId);
+      if (transitionId !== undefined && (!tr || this.refuseCreateTransition || this.refuseCreateTransitionFor.has(String(fields.customfield_10050)))) return { ok: false, error: refusedTransition(transitionId, 'Open'), transitionRefused: true };
+      const t = this.add(String(fields.customfield_10050), tr?.to ?? 'Open');
       t.fields = { ...fields };
-      this.writes.push(`create ${t.key}`);
-      return { ok: true, id: t.id, key: t.key };
+      this.writes.push(`create ${t.key}${tr ? ` ${tr.name}` : ''}`);
+      return { ok: true, id: t.id, key: t.key, ...(tr ? { transitioned: true } : {}) };
     });
+  }
+  async bulkTransition(moves: readonly BulkMove[]): Promise<BulkTransitionOutcome> {
+    this.guard('bulkTransition');
+    if (this.bulkDenied) return { kind: 'refused', reason: 'You do not have the permission to make bulk changes.' };
+    const outcome = { kind: 'submitted' as const, taskIds: ['1'], moved: [] as string[], failed: [] as Array<{ issueId: string; reason: string }>, pending: [] as string[] };
+    for (const m of moves) {
+      for (const id of m.issueIds) {
+        const t = this.tickets.find((x) => x.id === id)!;
+        const tr = (WORKFLOW[t.status] ?? []).find((x) => x.id === m.transitionId);
+        if (!tr) {
+          outcome.failed.push({ issueId: id, reason: `transition ${m.transitionId} is not valid from ${t.status}` });
+          continue;
+        }
+        t.status = tr.to;
+        t.updated = this.tick();
+        this.writes.push(`bulk ${t.key} ${tr.name}`);
+        outcome.moved.push(id);
+      }
+    }
+    return outcome;
   }
   async transitions(key: string): Promise<Transition[]> {
     this.guard('transitions');
@@ -113,7 +158,7 @@ export class FakeJira implements JiraApi {
     this.guard('transition');
     const t = this.tickets.find((x) => x.key === key)!;
     const tr = (WORKFLOW[t.status] ?? []).find((x) => x.id === id);
-    if (!tr) throw new Error(`transition ${id} invalid from ${t.status}`);
+    if (!tr) throw refusedTransition(id, t.status);
     t.status = tr.to;
     t.updated = this.tick();
     this.writes.push(`transition ${key} ${tr.name}`);

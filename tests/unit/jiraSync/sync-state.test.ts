@@ -88,7 +88,7 @@ describe('run lease', () => {
     s.state.lease = { owner: 'other-run', expiresAt: s.clock.now + 60_000 };
     const r = await s.run();
     expect(r.notRun).toBe('another run holds the lease');
-    expect([s.halo.calls, s.jira.requests]).toEqual([[], []]);
+    expect([s.halo.calls, s.jira.calls]).toEqual([[], []]);
   });
 
   it('an expired lease is taken over; the lease is released at the end', async () => {
@@ -105,7 +105,7 @@ describe('run lease', () => {
     s.halo.put(active(1));
     s.state.failWith = new StateStoreError('state table t: could not write the run lease: connect ECONNREFUSED');
     await expect(s.run()).rejects.toThrow('ECONNREFUSED');
-    expect(s.jira.requests).toEqual([]);
+    expect(s.jira.calls).toEqual([]);
   });
 
   it('DRY_RUN writes nothing to Jira and nothing to the state table but the lease', async () => {
@@ -128,10 +128,10 @@ describe('stop on failure', () => {
     s.halo.failDescribe.set(issues[1]!.id, new HttpError('halo answered 403', 403, {}));
     await expect(s.run()).rejects.toThrow('403');
     const described = s.halo.calls.filter((c) => c.startsWith('describe')).length;
-    const jiraRequests = s.jira.requests.length;
+    const jiraRequests = s.jira.calls.length;
     await new Promise((r) => setTimeout(r, 50));
     expect(described).toBeLessThanOrEqual(3);
-    expect([s.halo.calls.filter((c) => c.startsWith('describe')).length, s.jira.requests.length]).toEqual([described, jiraRequests]);
+    expect([s.halo.calls.filter((c) => c.startsWith('describe')).length, s.jira.calls.length]).toEqual([described, jiraRequests]);
     expect(s.state.lease).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { benchProgram } from '../../../../bench/run';
 import { dlqProgram } from '../../../../ops/dlq/command';
 import { doctorProgram } from '../../../../ops/doctor/command';
 import { resyncProgram } from '../../../../ops/port-resync';
+import { failuresProgram } from '../../../../ops/failures/command';
 import { installProgram } from '../../../../port/installer/cli';
 import { previewProgram } from '../../../../port/preview';
 import { orgProgram } from '../../../../ops/org/command';
@@ -12,6 +13,7 @@ import { orgProgram } from '../../../../ops/org/command';
 const PROGRAMS: Record<string, (io: Io) => Command> = {
   dlq: (io) => dlqProgram(io),
   'jira:doctor': doctorProgram,
+  'jira:failures': (io) => failuresProgram(io),
   'port:install': (io) => installProgram(io),
   'port:preview': previewProgram,
   'port:resync': (io) => resyncProgram(io),
