@@ -30,6 +30,8 @@ export interface PortCredentials {
   clientSecret: string;
   /** When set, entities are written through the webhook's ingest (500 per request); else the bulk API (20). */
   webhookUrl?: string;
+  /** The webhook's signing secret (as the forwarder's): each ingest request is signed with it. */
+  webhookSecret?: string;
 }
 
 const KNOWN_SOURCES = Object.keys(SOURCE_BLUEPRINTS);
@@ -66,6 +68,7 @@ export function readPortCredentials(secrets: Secrets<ResyncSecret>, config: Func
     PORT_CLIENT_ID: secrets.get('PORT_CLIENT_ID'),
     PORT_CLIENT_SECRET: secrets.get('PORT_CLIENT_SECRET'),
     PORT_WEBHOOK_URL: secrets.find('PORT_WEBHOOK_URL'),
+    PORT_WEBHOOK_SECRET: secrets.find('PORT_WEBHOOK_SECRET'),
   });
   const credentials: PortCredentials = {
     clientId: r.string('PORT_CLIENT_ID', { required: true, secret: true, expected: `the Port client id ${viaSsm('PORT_CLIENT_ID')}` }),
@@ -75,6 +78,7 @@ export function readPortCredentials(secrets: Secrets<ResyncSecret>, config: Func
       https,
       expected: `the Port ingest URL ${https ? 'https' : 'http(s)'}://<ingest-host>/<webhookKey> ${viaSsm('PORT_WEBHOOK_URL')}, or unset to write through the bulk API`,
     }),
+    webhookSecret: r.string('PORT_WEBHOOK_SECRET', { secret: true, expected: `the webhook's signing secret ${viaSsm('PORT_WEBHOOK_SECRET')}, or unset when the webhook has none` }),
   };
   r.done();
   return credentials;

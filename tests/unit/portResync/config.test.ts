@@ -55,7 +55,7 @@ describe('readPortCredentials', () => {
   const prod = { ...local, stage: 'prod' };
 
   it('without a webhook URL the resync writes through the bulk API', () => {
-    expect(readPortCredentials(secrets(CREDENTIALS), local)).toEqual({ clientId: 'id', clientSecret: 'secret', webhookUrl: undefined });
+    expect(readPortCredentials(secrets(CREDENTIALS), local)).toEqual({ clientId: 'id', clientSecret: 'secret', webhookUrl: undefined, webhookSecret: undefined });
   });
 
   it('with one, through the ingest; outside local it must be https, and the URL is never echoed', () => {
@@ -63,5 +63,10 @@ describe('readPortCredentials', () => {
     const err = configError(() => readPortCredentials(secrets({ ...CREDENTIALS, PORT_WEBHOOK_URL: 'http://ingest.getport.io/KEY123' }), prod));
     expect(err.problems).toEqual([expect.objectContaining({ variable: 'PORT_WEBHOOK_URL', value: '<redacted>' })]);
     expect(err.message).not.toContain('KEY123');
+  });
+
+  it('takes the webhook signing secret the forwarder signs with, so ingest writes are signed too', () => {
+    const creds = readPortCredentials(secrets({ ...CREDENTIALS, PORT_WEBHOOK_URL: 'https://ingest.getport.io/KEY123', PORT_WEBHOOK_SECRET: 'signing-secret-0123456789' }), prod);
+    expect(creds.webhookSecret).toBe('signing-secret-0123456789');
   });
 });

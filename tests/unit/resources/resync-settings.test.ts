@@ -28,7 +28,10 @@ const expected = (pairs: Array<[string[], unknown[]]>) => pairs.flatMap(([action
 describe('portResyncEnvironment', () => {
   it('writes every declared setting, the stage and the service name; credentials by parameter name only', async () => {
     const env: Record<string, string> = await portResyncEnvironment(resolver(aws));
-    expect(Object.keys(env).sort()).toEqual(['POWERTOOLS_SERVICE_NAME', ...Object.keys(COMMON), ...Object.keys(RESYNC)].sort());
+    // A secret declared without its own `_SSM_PARAM` entry gets one (PORT_WEBHOOK_SECRET, as the forwarder's).
+    const implied = Object.entries(RESYNC as Record<string, { secret?: boolean }>).filter(([n, d]) => d.secret && !(`${n}_SSM_PARAM` in RESYNC)).map(([n]) => `${n}_SSM_PARAM`);
+    expect(Object.keys(env).sort()).toEqual(['POWERTOOLS_SERVICE_NAME', ...Object.keys(COMMON), ...Object.keys(RESYNC), ...implied].sort());
+    expect(implied).toEqual(['PORT_WEBHOOK_SECRET_SSM_PARAM']);
     expect(env).toMatchObject({
       POWERTOOLS_SERVICE_NAME: 'portResync',
       STAGE: 'dev',
