@@ -48,6 +48,8 @@ export interface PortCredentials {
   clientSecret: string;
   /** When set, entities are written through the webhook's ingest (500 per request); else the bulk API (20). */
   webhookUrl?: string;
+  /** The webhook's signing secret (the installer configures the webhook to require signed requests). */
+  webhookSecret?: string;
 }
 
 const KNOWN_SOURCES = Object.keys(SOURCE_BLUEPRINTS);
@@ -113,6 +115,7 @@ export function readPortCredentials(secrets: Secrets<ResyncSecret>, config: Func
     PORT_CLIENT_ID: secrets.get('PORT_CLIENT_ID'),
     PORT_CLIENT_SECRET: secrets.get('PORT_CLIENT_SECRET'),
     PORT_WEBHOOK_URL: secrets.find('PORT_WEBHOOK_URL'),
+    PORT_WEBHOOK_SECRET: secrets.find('PORT_WEBHOOK_SECRET'),
   });
   const credentials: PortCredentials = {
     clientId: r.string('PORT_CLIENT_ID', { required: true, secret: true, expected: `the Port client id ${viaSsm('PORT_CLIENT_ID')}` }),
@@ -122,6 +125,7 @@ export function readPortCredentials(secrets: Secrets<ResyncSecret>, config: Func
       https,
       expected: `the Port ingest URL ${https ? 'https' : 'http(s)'}://<ingest-host>/<webhookKey> ${viaSsm('PORT_WEBHOOK_URL')}, or unset to write through the bulk API`,
     }),
+    webhookSecret: r.custom('PORT_WEBHOOK_SECRET', `at least 16 characters (the webhook security secret) ${viaSsm('PORT_WEBHOOK_SECRET')}`, (v) => (v.length >= 16 ? v : undefined), { secret: true }),
   };
   r.done();
   return credentials;

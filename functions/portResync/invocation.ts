@@ -70,7 +70,7 @@ export function portClients(config: ResyncConfig, credentials: PortCredentials):
   };
   const port = new PortApiClient({ baseUrl: config.portApiUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret, timeoutMs: config.requestTimeoutMs, onRetry });
   return credentials.webhookUrl
-    ? { port, writer: ingestWriter(new PortIngestWriter({ webhookUrl: credentials.webhookUrl, timeoutMs: config.requestTimeoutMs, onRetry })), writes: 'ingest' }
+    ? { port, writer: ingestWriter(new PortIngestWriter({ webhookUrl: credentials.webhookUrl, signingSecret: credentials.webhookSecret, timeoutMs: config.requestTimeoutMs, onRetry })), writes: 'ingest' }
     : { port, writer: bulkWriter(port), writes: 'bulk-api' };
 }
 

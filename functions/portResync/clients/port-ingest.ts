@@ -3,6 +3,7 @@ import { HttpClient } from '../../../shared/http/client';
 import type { Deadline, RetryPolicy } from '../../../shared/http/retry';
 import { redactSecretUrl } from '../../../shared/observability';
 import type { PortEntity } from '../../../port/mappings/definitions';
+import { SIGNATURE, signatureOf } from '../../../shared/webhook-signature';
 
 /**
  * Writes through the webhook's ingest URL as pre-formatted entities (the webhook's entity
@@ -16,6 +17,8 @@ export const INGEST_MAX_BYTES = 512 * 1024;
 
 export interface PortIngestOptions {
   webhookUrl: string;
+  /** Signs each body as the forwarder does (the installed webhook verifies it). */
+  signingSecret?: string;
   timeoutMs: number;
   policy?: RetryPolicy;
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
@@ -33,7 +36,9 @@ export class PortIngestWriter {
   async upsert(entities: readonly PortEntity[], deadline: Deadline): Promise<void> {
     for (const body of requestBodies(entities)) {
       this.requests += 1;
-      await this.http.request({ method: 'POST', url: this.opts.webhookUrl, data: Buffer.from(body), headers: { 'content-type': 'application/json' }, deadline });
+      const data = Buffer.from(body);
+      const signature: Record<string, string> = this.opts.signingSecret ? { [SIGNATURE.headerName]: signatureOf(data, this.opts.signingSecret) } : {};
+      await this.http.request({ method: 'POST', url: this.opts.webhookUrl, data, headers: { 'content-type': 'application/json', ...signature }, deadline });
     }
   }
 
