@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       const api = new PortApiClient({ baseUrl: port.apiUrl, ...port.credentials, timeoutMs: 30_000 });
       const ingest = new PortIngestWriter({ webhookUrl: hook.url, timeoutMs: 30_000 });
       const writer = mode === 'bulk-api' ? bulkWriter(api) : ingestWriter(ingest);
-      const clients = awsClients(REGION);
+      const clients = awsClients({ region: REGION });
       let awsCalls = 0;
       const counter = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => ((awsCalls += 1), next(args));
       for (const client of Object.values(clients)) (client.middlewareStack as unknown as { add(m: typeof counter, o: { step: string }): void }).add(counter, { step: 'initialize' });

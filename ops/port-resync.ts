@@ -3,9 +3,9 @@ import { createProgram, EXIT, main, onRun, parse, PartialError, runProgram, with
 import { ConfigError } from '../shared/errors';
 import { secretNames, secretSources } from '../shared/function/settings';
 import { Secrets, ssmParameters, type ParameterReader } from '../shared/middleware/secrets';
-import { readPortCredentials, readResyncConfig, SETTINGS, type ResyncSecret } from '../functions/portResync/config';
-import { portClients, resyncAccount } from '../functions/portResync/invocation';
-import type { ResyncResult } from '../functions/portResync/resync';
+import { readExternalId, readPortCredentials, readResyncConfig, SETTINGS, type ResyncSecret } from '../functions/portResync/config';
+import { portClients, resyncAccounts } from '../functions/portResync/invocation';
+import type { AccountsResult } from '../functions/portResync/accounts';
 
 /**
  * `npm run port:resync -- [--sources aws.ec2,aws.s3] [--minutes 15]`: one resync from this machine
@@ -53,10 +53,10 @@ async function run(o: ResyncCliOptions, io: Io, deps: ResyncDeps): Promise<numbe
   const clients = portClients(config, readPortCredentials(secrets, config));
   const end = Date.now() + o.minutes * 60_000;
   try {
-    const result = await resyncAccount(config, clients, { getRemainingTimeInMillis: () => end - Date.now() });
+    const result = await resyncAccounts(config, clients, { getRemainingTimeInMillis: () => end - Date.now() }, readExternalId(secrets, config));
     io.out(o.json ? JSON.stringify({ ...result, failures: result.failures.slice(0, 20) }, null, 2) : summary(result, clients.writes));
     if (!result.complete) throw new PartialError(`time box reached: ${result.pending.join(', ')} left; run again to continue (progress kept in RESYNC_STATE_PARAM when set)`);
-    return result.failed > 0 ? EXIT.failure : EXIT.ok;
+    return result.failed > 0 || result.targetsFailed > 0 ? EXIT.failure : EXIT.ok;
   } finally {
     clients.writer.close();
     clients.port.close();
@@ -80,10 +80,11 @@ async function resolveSecrets(env: Readonly<Record<string, string | undefined>>,
   return new Secrets(values);
 }
 
-function summary(r: ResyncResult, writes: string): string {
+function summary(r: AccountsResult, writes: string): string {
   const lines = [
     `${r.complete ? 'resync finished' : 'resync not finished'} in ${(r.durationMs / 1000).toFixed(1)} s (writes via ${writes}):`,
     `  created ${r.created}, updated ${r.updated}, deleted ${r.deleted}, unchanged ${r.unchanged}, failed ${r.failed}`,
+    ...(r.targets.length > 1 ? r.targets.map((t) => `  ${t.account} ${t.region}: ${t.outcome}${t.failure ? ` (${t.failure.kind}: ${t.failure.message}; nothing of it deleted)` : ''}`) : []),
     ...r.failures.slice(0, 20).map((f) => `  refused: ${f.blueprint} ${f.identifier}: ${f.error}`),
   ];
   return lines.join('\n');

@@ -15,8 +15,8 @@ const LOCAL_STAGE = 'local';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const looksEncrypted = (v) => v.length >= 40 && BASE64.test(v);
 
-/** The installer creates the webhook's parameters; the others are created by hand. */
-const INSTALLED = new Set(['PORT_WEBHOOK_URL', 'PORT_WEBHOOK_SECRET']);
+/** The installer creates the webhook's parameters and portResync's Port credentials; the others are created by hand. */
+const INSTALLED = new Set(['PORT_WEBHOOK_URL', 'PORT_WEBHOOK_SECRET', 'PORT_CLIENT_ID', 'PORT_CLIENT_SECRET']);
 const putCommand = (name) => `aws ssm put-parameter --type SecureString --name ${name} --value '<value>'`;
 const createdBy = (name, param, stage) => (INSTALLED.has(name) ? `npm run port:install -- --stage ${stage}` : putCommand(param));
 

@@ -203,9 +203,26 @@ const RESYNC_READ_ACTIONS = {
 };
 
 /**
+ * Other accounts (RESYNC_ACCOUNTS): AssumeRole of the spoke's resync role, by name in any account
+ * (the spoke role's trust policy and external id decide who gets in), and ListAccounts only when the
+ * accounts come from Organizations. docs/organization.md "Resync across accounts".
+ */
+function resyncAccountStatements(env) {
+  const accounts = String(env.RESYNC_ACCOUNTS ?? '').trim();
+  if (!accounts) return [];
+  const roleName = String(env.RESYNC_ROLE_NAME ?? '').trim();
+  if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new Error(`RESYNC_ROLE_NAME must be an IAM role name, got ${JSON.stringify(roleName)}`);
+  return [
+    allow(['sts:AssumeRole'], [sub(`arn:\${AWS::Partition}:iam::*:role/${roleName}`)]),
+    ...(accounts === 'organization' ? [allow(['organizations:ListAccounts'], ['*'])] : []),
+  ];
+}
+
+/**
  * portResync: the list/describe calls of the enabled sources (sts:GetCallerIdentity needs no
- * permission), read/write its progress parameter, read its credential parameters, decrypt with the
- * configured key, write its own logs.
+ * permission), read/write its progress parameters (one per account × region beyond its own, under
+ * RESYNC_STATE_PARAM/), assume the spoke roles of other accounts, read its credential parameters,
+ * decrypt with the configured key, write its own logs.
  */
 async function portResyncStatements({ resolveVariable }) {
   const env = await environmentOf('portResync', resolveVariable);
@@ -215,10 +232,13 @@ async function portResyncStatements({ resolveVariable }) {
   const state = String(env.RESYNC_STATE_PARAM).trim();
   if (!state.startsWith('/')) throw new Error(`RESYNC_STATE_PARAM / param resyncStateParam must start with "/", got ${JSON.stringify(state)}`);
   const credentialParams = await secretParamsOf('portResync', resolveVariable);
+  const accounts = resyncAccountStatements(env);
+  const severalTargets = accounts.length > 0 || String(env.RESYNC_REGIONS ?? '').trim() !== '';
   return [
     ...logStatements('PortResyncLogGroup'),
     allow([...new Set(sources.flatMap((s) => RESYNC_READ_ACTIONS[s]))], ['*']),
-    allow(['ssm:GetParameter', 'ssm:PutParameter'], [ssmArn(state)]),
+    allow(['ssm:GetParameter', 'ssm:PutParameter'], severalTargets ? [ssmArn(state), ssmArn(`${state}/*`)] : [ssmArn(state)]),
+    ...accounts,
     ...ssmReadStatements(credentialParams),
     ...(await kmsStatements(resolveVariable, 'portResync', credentialParams.length > 0)),
   ];

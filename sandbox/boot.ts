@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_WEBHOOK_ID } from '../port/installer/plan';
+import { asAccount, createMemberAccounts } from '../local/aws/accounts';
 import { seedInventory, type Seeded } from '../local/aws/inventory';
 import { kmsEncryptForFunction, putSecureString } from '../local/aws/seed';
 import { deployLocalStack, renderResources, type LocalStack } from '../local/aws/stack';
@@ -10,7 +11,7 @@ import { EventEmitter, sampleEffects, type SampleEffect, type SampleEvent } from
 import { startOffline, type Offline } from './offline';
 import { installPort } from './port-install';
 import type { ResyncRow } from './snapshot';
-import { SANDBOX_INVENTORY } from './resync';
+import { MEMBER_INVENTORY, SANDBOX_INVENTORY } from './resync';
 import type { RunLog } from './runs';
 import type { StartupSteps } from './steps';
 
@@ -30,6 +31,8 @@ export interface SandboxState {
   runs: RunLog;
   /** The AWS resources seeded into moto for portResync to list. */
   inventory?: Seeded;
+  /** A second simulated account of the organisation (moto multi-account), with resources of its own. */
+  member?: { account: string; inventory: Seeded };
   /** The last portResync (counts, duration), for the dashboard. */
   lastResync?: ResyncRow;
 }
@@ -39,6 +42,8 @@ const CHECKPOINT_PARAM = '/CloudPassage-Jira/issues/timestamp';
 const JIRA_TOKEN_PARAM = '/halo-jira-port/local/jira-api-token';
 // Where the installer keeps portResync's Port client secret (serverless.yml portClientSecretSsmParam).
 const PORT_CLIENT_SECRET_PARAM = '/halo-jira-port/local/port-client-secret';
+// The spokes' external id (resources/spoke ExternalId); moto does not check it, AWS does.
+const RESYNC_EXTERNAL_ID = 'sandbox-external-id';
 
 export interface BootOptions {
   projectDir: string;
@@ -69,6 +74,10 @@ export async function boot(opts: BootOptions, steps: StartupSteps, state: Sandbo
   const stack = (state.stack = await steps.run('stack', async () => deployLocalStack(aws, { resources: await rendered }), describeStack));
   const secretEnv = await steps.run('secrets', () => seedSecrets(world), () => 'JIRA_API_TOKEN and PORT_CLIENT_SECRET from SSM, HALO_API_SECRET_KEY KMS-encrypted, checkpoint before the oldest demo issue');
   state.inventory = await steps.run('inventory', () => seedInventory(aws, SANDBOX_INVENTORY, 'demo'), describeInventory);
+  state.member = await steps.run('member-account', () => seedMember(aws), (m) => `account ${m.account} (organisation member, reached by AssumeRole): ${describeInventory(m.inventory)}`);
+  // portResync lists both accounts: its own with its own credentials, the member through the spoke role.
+  secretEnv.RESYNC_ACCOUNTS = `${aws.account},${state.member.account}`;
+  secretEnv.RESYNC_EXTERNAL_ID = RESYNC_EXTERNAL_ID;
 
   const installed = await steps.run('port-install', () => installPort({ port: world.port }), (r) => {
     const created = Object.entries(r.actions).filter(([, a]) => a === 'create').map(([k]) => k);
@@ -89,6 +98,13 @@ export async function boot(opts: BootOptions, steps: StartupSteps, state: Sandbo
 
 function describeStack(s: LocalStack): string {
   return `${s.queues.map((q) => q.name).join(', ')}; rule ${s.rules.map((r) => r.name).join(', ')}` + (s.dropped.length ? `; left out: ${s.dropped.join(', ')}` : '');
+}
+
+/** A second account in moto's organisation, with a few resources of its own. */
+async function seedMember(aws: SandboxWorld['moto']['aws']): Promise<{ account: string; inventory: Seeded }> {
+  const [account] = await createMemberAccounts(aws, ['sandbox-member']);
+  const inventory = await seedInventory(await asAccount(aws, account as string), MEMBER_INVENTORY, 'member');
+  return { account: account as string, inventory };
 }
 
 function describeInventory(s: Seeded): string {

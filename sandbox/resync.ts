@@ -7,6 +7,8 @@ import type { ResyncRow } from './snapshot';
  * resync fills Port with), and the last resync as the dashboard shows it.
  */
 export const SANDBOX_INVENTORY: Readonly<InventoryCounts> = { ec2: 2, s3: 2, rds: 1, sqs: 2, ecs: 1, eks: 1, lambda: 2 };
+/** The second simulated account's resources (the hub resyncs it through the spoke role). */
+export const MEMBER_INVENTORY: Readonly<InventoryCounts> = { ec2: 1, s3: 1, sqs: 1, lambda: 1 };
 
 /** What portResync returns (functions/portResync/resync.ts ResyncResult), as far as the dashboard reads it. */
 interface ResyncResultLike {

@@ -7,6 +7,7 @@ export const STARTUP_STEPS = [
   ['stack', 'Stack resources from resources/ deployed into moto CloudFormation'],
   ['secrets', 'Secrets (SSM SecureString, KMS ciphertext) and the jiraSync checkpoint in moto'],
   ['inventory', 'AWS resources of each kind in moto, for portResync to list'],
+  ['member-account', 'A second account of the organisation in moto, with resources of its own'],
   ['port-install', 'Port installer (port-only) against the Port stand-in'],
   ['offline', 'Functions under serverless-offline (+ SQS poller on moto)'],
 ] as const;

@@ -1,11 +1,14 @@
 import { lambdaHandler } from '../../shared/function/handler';
-import { readPortCredentials, readResyncConfig, SETTINGS } from './config';
+import { readExternalId, readPortCredentials, readResyncConfig, SETTINGS } from './config';
 import { resyncInvocation } from './invocation';
 
-/** Scheduled (or by hand): config → secrets (Port credentials, checked) → one resync. */
+/** Scheduled (or by hand): config → secrets (Port credentials, the spokes' external id, checked) → one resync. */
 export const handler = lambdaHandler({
   settings: SETTINGS,
   readConfig: readResyncConfig,
-  checkSecrets: (secrets, config) => void readPortCredentials(secrets, config),
+  checkSecrets: (secrets, config) => {
+    readPortCredentials(secrets, config);
+    readExternalId(secrets, config);
+  },
   invoke: (_event: unknown, invocation) => resyncInvocation(invocation),
 });

@@ -26,6 +26,8 @@ export interface TicketRow {
 export interface EntityRow {
   identifier: string;
   title: string;
+  /** The AWS account the entity belongs to (its `account` relation), when it has one. */
+  account?: string;
   properties: Record<string, unknown>;
 }
 
@@ -79,7 +81,8 @@ export function entityRows(port: PortStub): BlueprintEntities[] {
   for (const identifier of blueprintIds) if (port.blueprint(identifier)) byBlueprint.set(identifier, { blueprint: identifier, entities: [] });
   for (const e of port.entities()) {
     const row = byBlueprint.get(e.blueprint) ?? { blueprint: e.blueprint, entities: [] };
-    row.entities.push({ identifier: e.identifier, title: e.title ?? '', properties: e.properties });
+    const account = e.relations?.account;
+    row.entities.push({ identifier: e.identifier, title: e.title ?? '', ...(typeof account === 'string' ? { account } : {}), properties: e.properties });
     byBlueprint.set(e.blueprint, row);
   }
   return [...byBlueprint.values()].sort((a, b) => a.blueprint.localeCompare(b.blueprint));

@@ -20,6 +20,8 @@ interface InstallCliOptions {
   awsRegion?: string;
   webhookUrlParam?: string;
   webhookSecretParam?: string;
+  clientIdParam?: string;
+  clientSecretParam?: string;
   portOnly: boolean;
   dryRun: boolean;
 }
@@ -30,7 +32,7 @@ export function installProgram(io: Io, deploy?: Deploy): Command {
   const allSources = Object.keys(loadSources());
   const program = createProgram({
     script: 'port:install',
-    description: 'Set up Port (blueprints, signed webhook + mappings), store the ingest URL and signing secret as SSM SecureStrings, and deploy the AWS forwarder. Re-running writes nothing when Port already matches.',
+    description: 'Set up Port (blueprints, signed webhook + mappings), store the ingest URL, the signing secret and the Port client credentials as SSM SecureStrings, and deploy the AWS side. Re-running writes nothing when Port already matches.',
     examples: [
       { command: 'npm run port:install -- --dry-run', does: 'print the plan; send nothing (no credentials needed)' },
       { command: 'npm run port:install -- --env-file .env --port-only', does: 'set up Port, print the sls deploy command' },
@@ -47,6 +49,8 @@ export function installProgram(io: Io, deploy?: Deploy): Command {
     .option('--aws-region <region>', 'AWS region for sls deploy (default: serverless.yml)')
     .addOption(new Option('--webhook-url-param <name>', 'SSM SecureString for the ingest URL (default /halo-jira-port/<stage>/port-webhook-url)').argParser(parse.ssmParameter))
     .addOption(new Option('--webhook-secret-param <name>', 'SSM SecureString for the signing secret (default /halo-jira-port/<stage>/port-webhook-secret)').argParser(parse.ssmParameter))
+    .addOption(new Option('--client-id-param <name>', "SSM SecureString for the Port client id portResync uses (default /halo-jira-port/<stage>/port-client-id)").argParser(parse.ssmParameter))
+    .addOption(new Option('--client-secret-param <name>', "SSM SecureString for the Port client secret portResync uses (default /halo-jira-port/<stage>/port-client-secret)").argParser(parse.ssmParameter))
     .option('--port-only', 'set up Port, then print the sls deploy command instead of running it', false)
     .option('--dry-run', 'send nothing; print the plan', false);
   return onRun<InstallCliOptions>(program, (opts) => run(opts, io, deploy).catch(rethrowAsExitKind));
@@ -76,6 +80,8 @@ async function run(o: InstallCliOptions, io: Io, deploy: Deploy): Promise<number
     awsRegion: o.awsRegion,
     webhookUrlParam: o.webhookUrlParam,
     webhookSecretParam: o.webhookSecretParam,
+    clientIdParam: o.clientIdParam,
+    clientSecretParam: o.clientSecretParam,
     portOnly: o.portOnly,
     dryRun: o.dryRun,
     out: io.out,

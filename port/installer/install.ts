@@ -32,6 +32,9 @@ export interface InstallOptions {
   /** SSM SecureString names for the ingest URL and the signing secret (default /halo-jira-port/<stage>/…). */
   webhookUrlParam?: string;
   webhookSecretParam?: string;
+  /** SSM SecureString names for the Port client id and secret portResync reads (default /halo-jira-port/<stage>/port-client-id, -secret). */
+  clientIdParam?: string;
+  clientSecretParam?: string;
   /** Where those parameters live; default SSM in --aws-region (or the AWS default chain). */
   secrets?: SecretStore;
 }
@@ -64,7 +67,10 @@ export function desiredWebhook(identifier: string, sources: string[], secret: st
 }
 
 function defaultDeploy(cmd: ReturnType<typeof deployCommand>): number {
-  const res = spawnSync('npx', cmd.args, { stdio: 'inherit', env: { ...process.env, ...cmd.env } });
+  // The plain credentials the installer was given are in SSM now: the stage reads them from there,
+  // and outside the local stage a plain secret in the environment fails the deploy.
+  const { PORT_CLIENT_ID: _id, PORT_CLIENT_SECRET: _secret, ...inherited } = process.env;
+  const res = spawnSync('npx', cmd.args, { stdio: 'inherit', env: { ...inherited, ...cmd.env } });
   return res.status ?? 1;
 }
 
@@ -77,7 +83,12 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
   const blueprints = loadBlueprints();
   const result: InstallResult = { actions: {} };
   const defaults = defaultParameterNames(opts.stage);
-  const params = { webhookUrl: opts.webhookUrlParam ?? defaults.webhookUrl, webhookSecret: opts.webhookSecretParam ?? defaults.webhookSecret };
+  const params = {
+    webhookUrl: opts.webhookUrlParam ?? defaults.webhookUrl,
+    webhookSecret: opts.webhookSecretParam ?? defaults.webhookSecret,
+    clientId: opts.clientIdParam ?? defaults.clientId,
+    clientSecret: opts.clientSecretParam ?? defaults.clientSecret,
+  };
   const step = (n: number, text: string): void => out(`[${n}/5] ${text}`);
 
   const api = portApi(opts);
@@ -140,8 +151,11 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
   out(`      ${identifier}: ${action === 'create' ? 'created' : action === 'update' ? 'updated' : 'unchanged'} (${(desired.mappings as unknown[]).length} mappings, signed requests) → ${redactSecretUrl(result.webhookUrl)}`);
   await store.putSecure(params.webhookUrl, result.webhookUrl, `Port ingest URL of webhook ${identifier} (halo-jira-port ${opts.stage})`);
   await store.putSecure(params.webhookSecret, secret, `Signing secret of Port webhook ${identifier} (halo-jira-port ${opts.stage})`);
+  // portResync authenticates to Port's API with the same client credentials the installer was given.
+  await store.putSecure(params.clientId, opts.clientId, `Port client id for portResync (halo-jira-port ${opts.stage})`);
+  await store.putSecure(params.clientSecret, opts.clientSecret, `Port client secret for portResync (halo-jira-port ${opts.stage})`);
   if (store instanceof SsmSecretStore) store.close();
-  out(`      stored as SSM SecureString: ${params.webhookUrl}, ${params.webhookSecret}`);
+  out(`      stored as SSM SecureString: ${params.webhookUrl}, ${params.webhookSecret}, ${params.clientId}, ${params.clientSecret}`);
 
   step(4, 'integration record');
   if (!opts.integrationId) {
@@ -167,7 +181,7 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     out(cmd.line);
     return result;
   }
-  step(5, `sls deploy --stage ${opts.stage} (PORT_WEBHOOK_URL_SSM_PARAM=${params.webhookUrl})`);
+  step(5, `sls deploy --stage ${opts.stage} (PORT_WEBHOOK_URL_SSM_PARAM=${params.webhookUrl}, PORT_CLIENT_ID_SSM_PARAM=${params.clientId}, PORT_CLIENT_SECRET_SSM_PARAM=${params.clientSecret})`);
   result.deployExitCode = (opts.deploy ?? defaultDeploy)(cmd);
   if (result.deployExitCode !== 0) throw new DeployError(result.deployExitCode);
   return result;

@@ -78,9 +78,21 @@ export interface DeployCommand {
   line: string;
 }
 
-/** The SSM SecureString parameters the installer writes (and the stack reads) unless others are given. */
-export function defaultParameterNames(stage: string): { webhookUrl: string; webhookSecret: string } {
-  return { webhookUrl: `/halo-jira-port/${stage}/port-webhook-url`, webhookSecret: `/halo-jira-port/${stage}/port-webhook-secret` };
+/** The SSM SecureStrings the installer writes: the forwarder's webhook, portResync's Port client credentials. */
+export interface ParameterNames {
+  webhookUrl: string;
+  webhookSecret: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/**
+ * The SSM SecureString parameters the installer writes (and the stack reads) unless others are given;
+ * the same names as serverless.yml's defaults (`<secretsSsmPath>/port-…`).
+ */
+export function defaultParameterNames(stage: string): Required<ParameterNames> {
+  const path = `/halo-jira-port/${stage}`;
+  return { webhookUrl: `${path}/port-webhook-url`, webhookSecret: `${path}/port-webhook-secret`, clientId: `${path}/port-client-id`, clientSecret: `${path}/port-client-secret` };
 }
 
 /**
@@ -101,8 +113,11 @@ export function withoutJiraSync(functions: string | undefined): string {
 }
 
 /** The deploy names the parameters only: the command line carries no secret. */
-export function deployCommand(params: { webhookUrl: string; webhookSecret: string }, sources: readonly string[], stage: string, region?: string, functions?: string): DeployCommand {
-  const env: Record<string, string> = { PORT_WEBHOOK_URL_SSM_PARAM: params.webhookUrl, PORT_WEBHOOK_SECRET_SSM_PARAM: params.webhookSecret, EVENT_SOURCES: sources.join(',') };
+export function deployCommand(params: ParameterNames, sources: readonly string[], stage: string, region?: string, functions?: string): DeployCommand {
+  const env: Record<string, string> = { PORT_WEBHOOK_URL_SSM_PARAM: params.webhookUrl, PORT_WEBHOOK_SECRET_SSM_PARAM: params.webhookSecret };
+  if (params.clientId) env.PORT_CLIENT_ID_SSM_PARAM = params.clientId;
+  if (params.clientSecret) env.PORT_CLIENT_SECRET_SSM_PARAM = params.clientSecret;
+  env.EVENT_SOURCES = sources.join(',');
   if (functions !== undefined) env.FUNCTIONS = functions;
   const args = ['sls', 'deploy', '--stage', stage, ...(region ? ['--region', region] : [])];
   const line = [...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`), 'npx', ...args.map(shellQuote)].join(' ');

@@ -12,6 +12,7 @@ import { listLambda } from './lambda';
 import { listRds } from './rds';
 import { listS3 } from './s3';
 import { listSqs } from './sqs';
+import type { ClientConfig } from '../../../shared/aws/accounts';
 import type { AwsClients, Lister } from './types';
 
 /** One lister per event source of port/sources.json. */
@@ -25,9 +26,12 @@ export const LISTERS: Readonly<Record<string, Lister>> = {
   'aws.lambda': listLambda,
 };
 
-/** Clients for the stack's region; endpoints follow AWS_ENDPOINT_URL (moto locally) like every SDK v3 client. */
-export function awsClients(region: string): AwsClients {
-  const opts = { region, maxAttempts: 5 };
+/**
+ * Clients for one account and region (credentials: the assumed spoke role's, or the function's own
+ * when absent); endpoints follow AWS_ENDPOINT_URL (moto locally) like every SDK v3 client.
+ */
+export function awsClients({ region, credentials }: ClientConfig): AwsClients {
+  const opts = { region, maxAttempts: 5, ...(credentials ? { credentials } : {}) };
   return {
     ec2: new EC2Client(opts),
     // A bucket listed by BucketRegion lives in `region`; a redirect still finds one that moved.

@@ -96,9 +96,10 @@ function render(s) {
       el('summary', {}, el('strong', { text: b.blueprint }), ` — ${b.entities.length} entit${b.entities.length === 1 ? 'y' : 'ies'}`),
       b.entities.length === 0 ? el('p', { class: 'empty', text: 'No entities.' }) : el('table', {},
         el('caption', { class: 'sr-only', text: `Entities of blueprint ${b.blueprint}` }),
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Identifier' }), el('th', { scope: 'col', text: 'Title' }), el('th', { scope: 'col', text: 'Properties' }))),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Identifier' }), el('th', { scope: 'col', text: 'Title' }), el('th', { scope: 'col', text: 'Account' }), el('th', { scope: 'col', text: 'Properties' }))),
         el('tbody', {}, b.entities.map((e) => el('tr', {},
           el('th', { scope: 'row' }, el('code', { text: e.identifier })), el('td', { text: e.title }),
+          el('td', {}, el('code', { text: e.account ?? '—' })),
           el('td', { class: 'wrap props', text: props(e.properties) })))))))));
 
   $('dlq-count').textContent = `(${s.dlq.count})`;

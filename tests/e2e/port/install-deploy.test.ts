@@ -87,6 +87,20 @@ describe('port:install → Port stand-in, then sls deploy into moto', () => {
     expect(JSON.stringify(fn.Environment)).not.toContain(webhook!.webhookKey);
     expect(JSON.stringify(fn.Environment)).not.toContain(webhook!.security.secret as string);
 
+    // portResync's Port client credentials: stored by the installer, named (never held) by the deployed function.
+    for (const [name, value] of [['port-client-id', port.credentials.clientId], ['port-client-secret', port.credentials.clientSecret]] as const) {
+      expect((await ssm.send(new GetParameterCommand({ Name: `/halo-jira-port/${STAGE}/${name}`, WithDecryption: true }))).Parameter).toMatchObject({ Type: 'SecureString', Value: value });
+    }
+    const resync = await new LambdaClient(aws).send(new GetFunctionConfigurationCommand({ FunctionName: `halo-jira-port-${STAGE}-portResync` }));
+    expect(resync.Environment?.Variables).toMatchObject({
+      PORT_CLIENT_ID: '',
+      PORT_CLIENT_ID_SSM_PARAM: `/halo-jira-port/${STAGE}/port-client-id`,
+      PORT_CLIENT_SECRET: '',
+      PORT_CLIENT_SECRET_SSM_PARAM: `/halo-jira-port/${STAGE}/port-client-secret`,
+    });
+    expect(JSON.stringify(resync.Environment)).not.toContain(port.credentials.clientSecret);
+    expect(run.output).not.toContain(port.credentials.clientSecret);
+
     const rule = await new EventBridgeClient(aws).send(new DescribeRuleCommand({ Name: `halo-jira-port-${STAGE}-aws-events` }));
     const sources = new Set<string>();
     JSON.parse(rule.EventPattern ?? '{}', (key, value: unknown) => {

@@ -87,12 +87,28 @@ jest.setTimeout(180_000);
       ...inventory!.eks.map((n) => `eksCluster ${arn('eks', `cluster/${n}`)}`),
       ...inventory!.lambda.map((n) => `lambdaFunction ${arn('lambda', `function:${n}`)}`),
     ];
+    // The second simulated account, resynced through its spoke role: its entities carry its account.
+    const { account, inventory: theirs } = sandbox.state.member!;
+    const theirArn = (service: string, rest: string) => `arn:aws:${service}:eu-west-1:${account}:${rest}`;
+    const member = [
+      ...theirs.ec2.map((id) => `ec2Instance ${id}`),
+      ...theirs.s3.map((b) => `s3Bucket ${b}`),
+      ...theirs.sqs.map((u) => `sqsQueue ${theirArn('sqs', u.split('/').pop() as string)}`),
+      ...theirs.lambda.map((n) => `lambdaFunction ${theirArn('lambda', `function:${n}`)}`),
+    ];
+    expect(account).not.toBe(MOTO_ACCOUNT);
+    expect(member.length).toBeGreaterThan(0);
+    expected.push(...member);
     expect(snap.resync).toMatchObject({ trigger: 'start', ok: true, complete: true, created: expected.length, updated: 0, deleted: 0, failed: 0 });
     expect(snap.resync!.durationMs).toBeGreaterThan(0);
     // Written through the webhook's ingest: Port maps them after answering 202.
     const port = sandbox.state.world!.port;
     const missing = (): string[] => expected.filter((e) => !port.entity(e.split(' ')[0]!, e.split(' ')[1]!));
     await withLogs(waitFor('the resynced entities in Port', missing, (m) => m.length === 0, 30_000));
+    for (const e of member) expect(port.entity(e.split(' ')[0]!, e.split(' ')[1]!)?.relations).toMatchObject({ account });
+    // The dashboard's entity rows name the account each entity belongs to.
+    const rows = (await sandbox.snapshot()).port.flatMap((b) => b.entities);
+    expect(new Set(rows.flatMap((r) => (r.account ? [r.account] : [])))).toEqual(new Set([MOTO_ACCOUNT, account]));
     expect(snap.runs.find((r) => r.fn === 'portResync')).toMatchObject({ trigger: 'start', ok: true });
   });
 

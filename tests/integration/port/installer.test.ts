@@ -64,6 +64,11 @@ describe('port:install against the Port stand-in', () => {
     expect((secret?.Value ?? '').length).toBeGreaterThanOrEqual(40);
     expect(await stored('/halo-jira-port/dev/port-webhook-url')).toMatchObject({ Type: 'SecureString', Value: hook?.url });
     expect(first.out).not.toContain(secret?.Value);
+    // portResync's Port client credentials, next to them, under the names serverless.yml reads by default.
+    expect(await stored('/halo-jira-port/dev/port-client-id')).toMatchObject({ Type: 'SecureString', Value: port.credentials.clientId });
+    expect(await stored('/halo-jira-port/dev/port-client-secret')).toMatchObject({ Type: 'SecureString', Value: port.credentials.clientSecret });
+    expect(first.out).toContain('/halo-jira-port/dev/port-client-secret');
+    expect(first.out).not.toContain(port.credentials.clientSecret);
     const writesAfterFirst = port.writes();
     expect(writesAfterFirst).toBe(11); // 10 blueprints + 1 webhook
 
@@ -93,9 +98,11 @@ describe('port:install against the Port stand-in', () => {
   });
 
   it('--webhook-url-param / --webhook-secret-param take an SSM parameter path; anything else is a usage error, nothing sent', async () => {
+    // Without credentials a dry run reads nothing from Port (with them it reads the blueprints to show the merge).
+    env = {};
     const plan = await run('--dry-run', '--stage', 'prod', '--webhook-url-param', '/team/port/url', '--webhook-secret-param', '/team/port/secret');
     expect(plan.code).toBe(EXIT.ok);
-    expect(plan.out).toContain('PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/team/port/secret');
+    expect(plan.out).toContain('PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/team/port/secret PORT_CLIENT_ID_SSM_PARAM=/halo-jira-port/prod/port-client-id');
     const bad = await run('--dry-run', '--webhook-url-param', 'port-webhook-url');
     expect(bad.code).toBe(EXIT.usage);
     expect(bad.err).toMatch(/--webhook-url-param.*expected an SSM parameter name with its path/);
@@ -103,10 +110,14 @@ describe('port:install against the Port stand-in', () => {
   });
 
   it('--port-only prints a deploy command naming the SSM parameters only; the stored URL accepts signed events', async () => {
-    const res = await run('--port-only', '--event-sources', 'aws.ec2', '--stage', 'prod', '--aws-region', 'eu-west-1', '--webhook-url-param', '/team/port/url');
+    const res = await run('--port-only', '--event-sources', 'aws.ec2', '--stage', 'prod', '--aws-region', 'eu-west-1', '--webhook-url-param', '/team/port/url', '--client-secret-param', '/team/port/client-secret');
     const hook = port.webhook('aws_ingest');
     const line = res.out.split('\n').find((l) => l.includes('sls deploy')) ?? '';
-    expect(line).toBe('PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret EVENT_SOURCES=aws.ec2 FUNCTIONS=-jiraSync npx sls deploy --stage prod --region eu-west-1');
+    expect(line).toBe(
+      'PORT_WEBHOOK_URL_SSM_PARAM=/team/port/url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret PORT_CLIENT_ID_SSM_PARAM=/halo-jira-port/prod/port-client-id PORT_CLIENT_SECRET_SSM_PARAM=/team/port/client-secret EVENT_SOURCES=aws.ec2 FUNCTIONS=-jiraSync npx sls deploy --stage prod --region eu-west-1',
+    );
+    expect((await stored('/team/port/client-secret'))?.Value).toBe(port.credentials.clientSecret);
+    expect(res.out).not.toContain(port.credentials.clientSecret);
     // No Jira settings in this environment: the stack is deployed without jiraSync.
     expect(res.out).toMatch(/jiraSync is not deployed: JIRA_API_URL, .* not set/);
     expect(res.out).not.toContain(hook?.webhookKey);
@@ -195,7 +206,14 @@ describe('port:install against the Port stand-in', () => {
       deploy: (cmd) => (calls.push({ env: cmd.env, args: cmd.args }), 0),
     });
     const result = await once();
-    const env = { PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/dev/port-webhook-url', PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/dev/port-webhook-secret', EVENT_SOURCES: 'aws.ec2,aws.s3', FUNCTIONS: '-jiraSync' };
+    const env = {
+      PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/dev/port-webhook-url',
+      PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/dev/port-webhook-secret',
+      PORT_CLIENT_ID_SSM_PARAM: '/halo-jira-port/dev/port-client-id',
+      PORT_CLIENT_SECRET_SSM_PARAM: '/halo-jira-port/dev/port-client-secret',
+      EVENT_SOURCES: 'aws.ec2,aws.s3',
+      FUNCTIONS: '-jiraSync',
+    };
     expect(calls).toEqual([{ env, args: ['sls', 'deploy', '--stage', 'dev'] }]);
     expect(kept.get('/halo-jira-port/dev/port-webhook-url')).toBe(port.webhook('aws_ingest')?.url);
     const secret = kept.get('/halo-jira-port/dev/port-webhook-secret');
@@ -203,6 +221,8 @@ describe('port:install against the Port stand-in', () => {
     await once();
     expect(kept.get('/halo-jira-port/dev/port-webhook-secret')).toBe(secret);
     expect(lines.join('\n')).not.toContain(secret);
+    expect(kept.get('/halo-jira-port/dev/port-client-secret')).toBe(port.credentials.clientSecret);
+    expect(lines.join('\n')).not.toContain(port.credentials.clientSecret);
     expect(result.deployExitCode).toBe(0);
     expect(lines.join('\n')).not.toContain(port.webhook('aws_ingest')?.webhookKey);
   });

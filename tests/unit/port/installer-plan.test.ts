@@ -40,10 +40,12 @@ describe('installer decisions', () => {
     expect(cmd.env).toEqual({
       PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/prod/port-webhook-url',
       PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/prod/port-webhook-secret',
+      PORT_CLIENT_ID_SSM_PARAM: '/halo-jira-port/prod/port-client-id',
+      PORT_CLIENT_SECRET_SSM_PARAM: '/halo-jira-port/prod/port-client-secret',
       EVENT_SOURCES: 'aws.ec2,aws.s3',
     });
     expect(cmd.line).toBe(
-      'PORT_WEBHOOK_URL_SSM_PARAM=/halo-jira-port/prod/port-webhook-url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret EVENT_SOURCES=aws.ec2,aws.s3 npx sls deploy --stage prod --region eu-west-1',
+      'PORT_WEBHOOK_URL_SSM_PARAM=/halo-jira-port/prod/port-webhook-url PORT_WEBHOOK_SECRET_SSM_PARAM=/halo-jira-port/prod/port-webhook-secret PORT_CLIENT_ID_SSM_PARAM=/halo-jira-port/prod/port-client-id PORT_CLIENT_SECRET_SSM_PARAM=/halo-jira-port/prod/port-client-secret EVENT_SOURCES=aws.ec2,aws.s3 npx sls deploy --stage prod --region eu-west-1',
     );
     expect(deployCommand({ webhookUrl: "/it's", webhookSecret: '/s' }, ['a'], 'dev').line).toBe(`PORT_WEBHOOK_URL_SSM_PARAM='/it'\\''s' PORT_WEBHOOK_SECRET_SSM_PARAM=/s EVENT_SOURCES=a npx sls deploy --stage dev`);
   });

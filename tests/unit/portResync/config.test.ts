@@ -1,6 +1,6 @@
 import { ConfigError } from '../../../shared/errors';
 import { Secrets } from '../../../shared/middleware/secrets';
-import { readPortCredentials, readResyncConfig, type ResyncSecret } from '../../../functions/portResync/config';
+import { readExternalId, readPortCredentials, readResyncConfig, type ResyncSecret } from '../../../functions/portResync/config';
 import { SOURCE_BLUEPRINTS } from '../../../port/mappings/definitions';
 
 const secrets = (values: Partial<Record<ResyncSecret, string>>) => new Secrets<ResyncSecret>(new Map(Object.entries(values) as Array<[ResyncSecret, string]>));
@@ -29,6 +29,11 @@ describe('readResyncConfig', () => {
       deadlineMarginMs: 10_000,
       requestTimeoutMs: 10_000,
       awsConcurrency: 8,
+      accounts: 'own',
+      regions: ['eu-west-1'],
+      roleName: 'halo-jira-port-resync',
+      accountConcurrency: 4,
+      accountDeadlineMs: 300_000,
     });
   });
 
@@ -45,8 +50,31 @@ describe('readResyncConfig', () => {
     expect(problems[0]!.expected).toContain('PORT_CLIENT_ID_SSM_PARAM');
   });
 
+  it('accounts: unset = this account only; `organization`; or account ids (deduplicated) × regions', () => {
+    const base = { ...CREDENTIALS, AWS_REGION: 'eu-west-1' };
+    expect(readResyncConfig({ ...base, RESYNC_ACCOUNTS: 'organization' })).toMatchObject({ accounts: 'organization', regions: ['eu-west-1'] });
+    expect(readResyncConfig({ ...base, RESYNC_ACCOUNTS: '111111111111, 222222222222,111111111111', RESYNC_REGIONS: 'eu-west-1,us-gov-west-1' })).toMatchObject({
+      accounts: ['111111111111', '222222222222'],
+      regions: ['eu-west-1', 'us-gov-west-1'],
+    });
+    const { problems } = configError(() => readResyncConfig({ ...base, RESYNC_ACCOUNTS: '1234,all', RESYNC_REGIONS: 'Ireland', RESYNC_ACCOUNT_DEADLINE_SECONDS: '5' }));
+    expect(problems.map((p) => p.variable)).toEqual(['RESYNC_ACCOUNTS', 'RESYNC_ACCOUNT_DEADLINE_SECONDS', 'RESYNC_REGIONS']);
+  });
+
   it('allows a plain http Port API in the local stage (the stand-in)', () => {
     expect(readResyncConfig({ ...CREDENTIALS, AWS_REGION: 'eu-west-1', PORT_API_URL: 'http://127.0.0.1:4100' }).portApiUrl).toBe('http://127.0.0.1:4100');
+  });
+});
+
+describe('readExternalId', () => {
+  const base = { ...CREDENTIALS, AWS_REGION: 'eu-west-1' };
+  it('is not needed for this account alone, and required (never echoed) as soon as other accounts are listed', () => {
+    expect(readExternalId(secrets({}), readResyncConfig(base))).toBeUndefined();
+    const org = readResyncConfig({ ...base, RESYNC_ACCOUNTS: 'organization' });
+    expect(readExternalId(secrets({ RESYNC_EXTERNAL_ID: 'ext-1' }), org)).toBe('ext-1');
+    const err = configError(() => readExternalId(secrets({}), org));
+    expect(err.problems).toEqual([expect.objectContaining({ variable: 'RESYNC_EXTERNAL_ID' })]);
+    expect(err.problems[0]!.expected).toContain('RESYNC_EXTERNAL_ID_SSM_PARAM');
   });
 });
 

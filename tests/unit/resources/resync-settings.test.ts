@@ -88,4 +88,28 @@ describe('portResync role', () => {
   ])('fails the deploy on %s, naming it', async (_n, values, message) => {
     await expect(portResyncStatements(resolver({ ...aws, ...values }))).rejects.toThrow(message);
   });
+
+  it('other accounts: AssumeRole of the spoke role by name in any account, its progress parameters per account × region, the external id parameter; ListAccounts only for `organization`', async () => {
+    const listed: Statement[] = await portResyncStatements(resolver({ ...aws, resyncAccounts: '222222222222,333333333333', resyncExternalIdSsmParam: '/halo-jira-port/dev/resync-external-id' }));
+    const assume = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/halo-jira-port-resync' };
+    expect(grants(listed).filter((g) => /^(sts|organizations|ssm):/.test(g))).toEqual(
+      expected([
+        [['sts:AssumeRole'], [assume]],
+        [['ssm:GetParameter', 'ssm:PutParameter'], [param('/halo-jira-port/dev/port-resync'), param('/halo-jira-port/dev/port-resync/*')]],
+        [['ssm:GetParameter', 'ssm:GetParameters'], ['/halo-jira-port/dev/port-client-id', '/halo-jira-port/dev/port-client-secret', '/halo-jira-port/dev/port-webhook-url', '/halo-jira-port/dev/resync-external-id'].map(param)],
+      ]),
+    );
+    const org: Statement[] = await portResyncStatements(resolver({ ...aws, resyncAccounts: 'organization' }, { RESYNC_ROLE_NAME: 'my-resync' }));
+    expect(grants(org).filter((g) => /^(sts|organizations):/.test(g))).toEqual(
+      expected([
+        [['sts:AssumeRole'], [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/my-resync' }]],
+        [['organizations:ListAccounts'], ['*']],
+      ]),
+    );
+  });
+
+  it('this account alone (the default): no AssumeRole, no ListAccounts', async () => {
+    const s: Statement[] = await portResyncStatements(resolver(aws));
+    expect(s.flatMap((x) => x.Action).filter((a) => /^(sts|organizations):/.test(a))).toEqual([]);
+  });
 });
