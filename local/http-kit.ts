@@ -219,7 +219,10 @@ export function pathPattern(template: string): (path: string) => Record<string, 
   const names: string[] = [];
   const source = template
     .split('/')
-    .map((seg) => seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)')))
+    .map((seg) => seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, n: string) => {
+      names.push(n);
+      return '([^/]+)';
+    }))
     .join('/');
   const re = new RegExp(`^${source}/?$`);
   return (path) => {

@@ -246,7 +246,11 @@ export function demoIssues(n: number, seed = 1, opts: { now?: Date; spanDays?: n
   const firstIssueOf = new Map<AssetIdentity, HaloIssue>();
   for (let i = 0; i < n; i++) {
     let w = rng() * TOTAL_WEIGHT;
-    const [type, source] = TYPE_WEIGHTS.find(([, , weight]) => (w -= weight) < 0) ?? TYPE_WEIGHTS[0]!;
+    const [type, source] =
+      TYPE_WEIGHTS.find(([, , weight]) => {
+        w -= weight;
+        return w < 0;
+      }) ?? TYPE_WEIGHTS[0]!;
     const kind = KIND_OF[source];
     const asset = pick(rng, pools[kind]);
     const created = end - span + Math.floor(rng() * span * 0.9);

@@ -166,12 +166,14 @@ class Parser {
     }
     if (this.isWord('IS')) {
       this.next();
-      const negated = this.isWord('NOT') ? (this.next(), true) : false;
+      const negated = this.isWord('NOT');
+      if (negated) this.next();
       const v = this.parseOperand();
       if (!('empty' in v)) throw new JqlError("Error in the JQL Query: The operator 'is' can only be used with EMPTY or NULL.");
       return { kind: 'is', field, negated };
     }
-    const negated = this.isWord('NOT') ? (this.next(), true) : false;
+    const negated = this.isWord('NOT');
+    if (negated) this.next();
     if (this.isWord('IN')) {
       this.next();
       if (this.next()?.t !== '(') throw new JqlError(`Error in the JQL Query: Expecting '(' after 'in'.`);

@@ -82,11 +82,12 @@ export class IngestFaults {
     if (scripted) return scripted.kind === 'status' ? (scripted.status === 429 ? 'rate-limit' : 'server-error') : scripted.kind;
     const s = this.settings;
     const r = this.random();
-    let edge = s.reset;
-    if (r < edge) return 'reset';
-    if (r < (edge += s.hang)) return 'hang';
-    if (r < (edge += s.rateLimit)) return 'rate-limit';
-    if (r < (edge += s.serverError)) return 'server-error';
+    const hang = s.reset + s.hang;
+    const rateLimit = hang + s.rateLimit;
+    if (r < s.reset) return 'reset';
+    if (r < hang) return 'hang';
+    if (r < rateLimit) return 'rate-limit';
+    if (r < rateLimit + s.serverError) return 'server-error';
     return undefined;
   }
 }

@@ -190,7 +190,10 @@ export async function evaluateWebhook(
   const groups = new Map<string, number[]>();
   locations.forEach((loc, i) => {
     if (!loc) return;
-    if (loc.error !== undefined || !loc.path) return void results.push({ m: i, k: null, error: loc.error ?? 'itemsToParse failed' });
+    if (loc.error !== undefined || !loc.path) {
+      results.push({ m: i, k: null, error: loc.error ?? 'itemsToParse failed' });
+      return;
+    }
     const key = JSON.stringify(loc.path);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });

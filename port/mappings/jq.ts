@@ -23,8 +23,9 @@ export class JqEngine {
     if (bytes > MAX_INPUT_BYTES) {
       throw new Error(`jq input is ${bytes} bytes; the wasm engine accepts at most ${MAX_INPUT_BYTES}`);
     }
-    const jq = await (this.instance ??= loadJq());
-    let res;
+    this.instance ??= loadJq();
+    const jq = await this.instance;
+    let res: ReturnType<Jq['raw']>;
     try {
       res = jq.raw(null, program, flags);
     } catch (err) {

@@ -1,5 +1,5 @@
-import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListAccountsCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 
 /**
  * The organisation's accounts × regions as targets for a per-account job (portResync's listers):
@@ -71,11 +71,11 @@ export async function forEachTarget<R>(
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const deadlineMs = opts.deadlinePerTargetMs ?? 60_000;
   const results = new Array<TargetResult<R>>(targets.length);
-  let next = 0;
+  const queue = targets.entries();
   const worker = async (): Promise<void> => {
-    while (next < targets.length) {
-      const i = next++;
-      results[i] = await runOne(targets[i]!, fn, opts.access, deadlineMs);
+    for (let taken = queue.next(); !taken.done; taken = queue.next()) {
+      const [i, target] = taken.value;
+      results[i] = await runOne(target, fn, opts.access, deadlineMs);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));

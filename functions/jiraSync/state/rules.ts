@@ -26,7 +26,7 @@ export type CreateGate =
  * (no strongly consistent read can find a ticket whose key never reached us).
  */
 export function createGate(entry: LedgerEntry | undefined, nowMs: number, searchLagBoundMs: number): CreateGate {
-  if (!entry || entry.state !== 'intent') return { kind: 'free' };
+  if (entry?.state !== 'intent') return { kind: 'free' };
   const untilMs = entry.at + searchLagBoundMs;
   if (nowMs >= untilMs) return { kind: 'free' };
   return {

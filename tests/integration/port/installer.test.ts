@@ -192,7 +192,10 @@ describe('port:install against the Port stand-in', () => {
     const once = () => install({
       clientId: port.credentials.clientId, clientSecret: port.credentials.clientSecret, portBaseUrl: port.apiUrl,
       eventSources: ['aws.ec2', 'aws.s3'], stage: 'dev', portOnly: false, dryRun: false, out: (l) => lines.push(l), secrets,
-      deploy: (cmd) => (calls.push({ env: cmd.env, args: cmd.args }), 0),
+      deploy: (cmd) => {
+        calls.push({ env: cmd.env, args: cmd.args });
+        return 0;
+      },
     });
     const result = await once();
     const env = { PORT_WEBHOOK_URL_SSM_PARAM: '/halo-jira-port/dev/port-webhook-url', PORT_WEBHOOK_SECRET_SSM_PARAM: '/halo-jira-port/dev/port-webhook-secret', EVENT_SOURCES: 'aws.ec2,aws.s3', FUNCTIONS: '-jiraSync' };
