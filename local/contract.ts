@@ -23,7 +23,7 @@ export interface ContractRequest {
   body: unknown;
 }
 
-export type ContractResult =
+type ContractResult =
   | { ok: true; operationId: string; pathTemplate: string; deprecated: boolean; pathParams: Record<string, string> }
   | { ok: false; status: 400 | 404 | 405; errors: string[]; operationId?: string; pathTemplate?: string };
 

@@ -72,4 +72,4 @@ async function checkSecretParameter(name, param, { stage, region, skip, command 
   if (problem) throw problem;
 }
 
-module.exports = { checkSecretValue, checkSecretParameter, checkParameter, cliCommand, looksEncrypted, LOCAL_STAGE };
+module.exports = { checkSecretValue, checkSecretParameter, checkParameter, cliCommand };

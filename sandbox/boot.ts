@@ -103,7 +103,7 @@ function describeInventory(s: Seeded): string {
  * ciphertext (Halo secret), plain (the rest). The checkpoint starts before every demo issue, so
  * the first run reconciles all of them. Returns the environment that replaces the plain values.
  */
-export async function seedSecrets(world: SandboxWorld): Promise<Record<string, string>> {
+async function seedSecrets(world: SandboxWorld): Promise<Record<string, string>> {
   const aws = world.moto.aws;
   await putSecureString(aws, JIRA_TOKEN_PARAM, world.jiraSyncEnv.JIRA_API_TOKEN!);
   const haloSecret = await kmsEncryptForFunction(aws, `${FUNCTION_PREFIX}jiraSync`, world.jiraSyncEnv.HALO_API_SECRET_KEY!);

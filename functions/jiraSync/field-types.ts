@@ -54,7 +54,7 @@ export function typeLabel(field: FieldType): string {
   return ({ option: 'select list', 'option-with-child': 'cascading select', date: 'date (YYYY-MM-DD)', datetime: 'date-time' } as Record<string, string>)[s.type ?? ''] ?? s.type ?? 'unknown type';
 }
 
-export const isRichText = (s: FieldSchema | undefined): boolean =>
+const isRichText = (s: FieldSchema | undefined): boolean =>
   s?.custom?.endsWith(':textarea') === true || s?.system === 'description' || s?.system === 'environment';
 
 /** A value among `allowed` by `key` (name or value): exact first, then ignoring case when that is unambiguous. */

@@ -11,7 +11,7 @@ import { zeroCounts, type Counts, type Progress, type ResyncSummary, type StateS
  * return. Progress is saved after each source, so an invocation that runs out of time leaves the
  * rest to the next one; a source whose listing was cut short gets no delete pass.
  */
-export interface PortCatalog {
+interface PortCatalog {
   searchByRegion(blueprint: string, region: string, deadline: Deadline): Promise<StoredEntity[]>;
   exists(blueprint: string, identifier: string, deadline: Deadline): Promise<boolean>;
   remove(blueprint: string, identifiers: readonly string[], deadline: Deadline): Promise<number>;

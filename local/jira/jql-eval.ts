@@ -17,13 +17,13 @@ export interface JqlSite {
   now: number;
 }
 
-export type IssuePredicate = (issue: IssueState) => boolean;
+type IssuePredicate = (issue: IssueState) => boolean;
 export interface CompiledQuery {
   matches: IssuePredicate;
   compare: (a: IssueState, b: IssueState) => number;
 }
 
-export const UNBOUNDED = 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.';
+const UNBOUNDED = 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.';
 
 type Family = 'text' | 'exact' | 'date' | 'number' | 'key';
 const FAMILY: Record<string, Family> = {

@@ -19,7 +19,7 @@ export type JqlExpr =
   | { kind: 'or'; items: JqlExpr[] }
   | { kind: 'not'; expr: JqlExpr };
 
-export interface OrderBy {
+interface OrderBy {
   field: FieldRef;
   direction: 'ASC' | 'DESC';
 }
@@ -42,7 +42,7 @@ type Token =
 const RESERVED = new Set(['+', '.', ';', '?', '|', '*', '/', '%', '^', '$', '#', '@', '[', ']', '{', '}', '&']);
 const where = (pos: number): string => `(line 1, character ${pos + 1})`;
 
-export function tokenize(jql: string): Token[] {
+function tokenize(jql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < jql.length) {

@@ -7,7 +7,7 @@ import { listParam, type JiraRequest, type JiraResponse, type Route } from './ro
 import type { ChangeItem, StoredIssue } from './store';
 import { issueNotFound, jiraError, protocolError, type JiraSite } from './site';
 
-export const MAX_BULK = 50;
+const MAX_BULK = 50;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

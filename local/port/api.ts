@@ -49,7 +49,7 @@ const ROUTES: Array<[string, string, RegExp]> = [
   ['*', '/v1/integration/{identifier}', /^\/v1\/integration\/[^/]+$/],
 ];
 
-export function routeOf(method: string, path: string): string {
+function routeOf(method: string, path: string): string {
   const hit = ROUTES.find(([m, , re]) => (m === '*' || m === method) && re.test(path));
   return hit ? `${method} ${hit[1]}` : 'unmatched';
 }

@@ -49,7 +49,7 @@ export interface PortStub {
   stop(): Promise<void>;
 }
 
-export const PROJECT_BLUEPRINTS_DIR = path.resolve(__dirname, '..', '..', 'port', 'blueprints');
+const PROJECT_BLUEPRINTS_DIR = path.resolve(__dirname, '..', '..', 'port', 'blueprints');
 
 export function projectBlueprints(): Blueprint[] {
   return fs

@@ -9,7 +9,7 @@ import { seededRandom } from '../random';
  * and fixed latency, plus http-kit's count-based `next` faults. Processing happens after the
  * answer, like Port: the caller passes `accept` and decides what to do with the body.
  */
-export const MAX_INGEST_BYTES = 512 * 1024;
+const MAX_INGEST_BYTES = 512 * 1024;
 
 export interface ReceivedRequest {
   key: string;
@@ -38,7 +38,7 @@ export interface IngestFaultSettings {
   latencyMs: number;
 }
 
-export const NO_FAULTS: IngestFaultSettings = {
+const NO_FAULTS: IngestFaultSettings = {
   rateLimit: 0,
   retryAfterSec: 1,
   serverError: 0,

@@ -6,7 +6,7 @@ import { jq as defaultEngine, type JqEngine } from './jq';
  * are jq expressions over `{body, headers, queryParams, item}`. Used by the Port stand-in, the
  * preview CLI and the mapping tests, so all three agree by construction.
  */
-export type MappingOperation = 'create' | 'delete' | { type: 'create' } | { type: 'delete'; deleteDependents?: boolean };
+type MappingOperation = 'create' | 'delete' | { type: 'create' } | { type: 'delete'; deleteDependents?: boolean };
 
 export interface WebhookMapping {
   blueprint: string;

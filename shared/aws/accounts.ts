@@ -17,7 +17,7 @@ export interface Target {
 }
 
 /** Temporary credentials, in the shape every AWS SDK v3 client accepts. */
-export interface AwsCredentialIdentity {
+interface AwsCredentialIdentity {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -31,9 +31,9 @@ export interface ClientConfig {
   credentials?: AwsCredentialIdentity;
 }
 
-export type FailureKind = 'assume-refused' | 'throttled' | 'deadline' | 'failed';
+type FailureKind = 'assume-refused' | 'throttled' | 'deadline' | 'failed';
 
-export interface TargetFailure {
+interface TargetFailure {
   kind: FailureKind;
   message: string;
   /** The AWS error name when there was one (AccessDenied, ThrottlingException…). */
@@ -110,12 +110,12 @@ async function runOne<R>(
   }
 }
 
-export class DeadlineError extends Error {
+class DeadlineError extends Error {
   override name = 'DeadlineError';
 }
 
 /** The role could not be assumed: the account has no spoke role, or it does not trust us. */
-export class AssumeRoleRefused extends Error {
+class AssumeRoleRefused extends Error {
   override name = 'AssumeRoleRefused';
   constructor(readonly roleArn: string, readonly code: string, message: string) {
     super(`AssumeRole ${roleArn} refused (${code}): ${message}`);
@@ -124,7 +124,7 @@ export class AssumeRoleRefused extends Error {
 
 const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/;
 
-export function classify(err: unknown): TargetFailure {
+function classify(err: unknown): TargetFailure {
   const e = err as { name?: string; message?: string } | undefined;
   const code = e?.name;
   const message = e?.message ?? String(err);
@@ -146,7 +146,7 @@ export interface SpokeRoleOptions {
   durationSeconds?: number;
 }
 
-export const spokeRoleArn = (accountId: string, roleName: string, partition = 'aws'): string => `arn:${partition}:iam::${accountId}:role/${roleName}`;
+const spokeRoleArn = (accountId: string, roleName: string, partition = 'aws'): string => `arn:${partition}:iam::${accountId}:role/${roleName}`;
 
 /**
  * Access by AssumeRole of the spoke role with the external id; one AssumeRole per account, shared by
@@ -208,7 +208,7 @@ export async function resolveTargets(sel: TargetSelection): Promise<Target[]> {
 }
 
 /** Organizations ListAccounts, every page, ACTIVE accounts only (`State`, or the older `Status`). */
-export async function activeAccounts(organizations?: Pick<OrganizationsClient, 'send'>): Promise<Array<{ accountId: string; accountName?: string }>> {
+async function activeAccounts(organizations?: Pick<OrganizationsClient, 'send'>): Promise<Array<{ accountId: string; accountName?: string }>> {
   if (!organizations) throw new Error('no account list configured and no Organizations client to list the organisation');
   const out: Array<{ accountId: string; accountName?: string }> = [];
   let NextToken: string | undefined;

@@ -13,7 +13,7 @@ export interface ProxySettings {
 }
 
 /** NO_PROXY entries: `*`, host names (the host and its sub-domains), `host:port`, IP literals and CIDR ranges. */
-export interface NoProxy {
+interface NoProxy {
   all: boolean;
   domains: ReadonlyArray<{ domain: string; port?: number }>;
   ranges: BlockList;

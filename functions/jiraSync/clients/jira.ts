@@ -94,8 +94,8 @@ export interface JiraClientOptions {
   gate?: ThrottleGate;
 }
 
-export const BULK_CREATE_MAX = 50;
-export const BULK_TRANSITION_MAX = 1000;
+const BULK_CREATE_MAX = 50;
+const BULK_TRANSITION_MAX = 1000;
 const RECONCILE_MAX = 50;
 /** Socket timeout of one Jira request; a write is only sent when this much time is left. */
 const REQUEST_TIMEOUT_MS = 30_000;
