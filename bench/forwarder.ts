@@ -72,7 +72,6 @@ async function throughput(): Promise<void> {
   const child = fork(__filename, [RECEIVER], { execArgv: ['--import', 'tsx'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
   const { url } = await ask<{ url: string }>(child);
   Object.assign(process.env, { PORT_WEBHOOK_URL: url, DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:9/123456789012/unused-dlq', POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { handler } = require('../functions/portForwarder/handler') as { handler: (e: SQSEvent, c: Context) => Promise<SQSBatchResponse> };
   const batches: SQSRecord[][] = [];
   for (let i = 0; i < events; i += batchSize) batches.push(Array.from({ length: Math.min(batchSize, events - i) }, (_, j) => record(i + j)));

@@ -13,7 +13,6 @@
  * written by the previous run are not "recently updated" (which makes a comment read the ticket first).
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { startWorld } from '../local/world';
 import type { HaloStub } from '../local/halo';
 import { JIRA_SYNC_WORLD } from '../local/world/jira-sync';

@@ -52,7 +52,10 @@ async function main(): Promise<void> {
       const writer = mode === 'bulk-api' ? bulkWriter(api) : ingestWriter(ingest);
       const clients = awsClients({ region: REGION });
       let awsCalls = 0;
-      const counter = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => ((awsCalls += 1), next(args));
+      const counter = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
+        awsCalls += 1;
+        return next(args);
+      };
       for (const client of Object.values(clients)) (client.middlewareStack as unknown as { add(m: typeof counter, o: { step: string }): void }).add(counter, { step: 'initialize' });
       const scope = scopeOf('123456789012', REGION);
       const state = memoryState();

@@ -23,7 +23,7 @@ export interface ContractRequest {
   body: unknown;
 }
 
-export type ContractResult =
+type ContractResult =
   | { ok: true; operationId: string; pathTemplate: string; deprecated: boolean; pathParams: Record<string, string> }
   | { ok: false; status: 400 | 404 | 405; errors: string[]; operationId?: string; pathTemplate?: string };
 
@@ -95,7 +95,10 @@ const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g
 
 /** OpenAPI 3.0: a readOnly property listed as required is required in responses only. */
 function dropReadOnlyFromRequired(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(dropReadOnlyFromRequired);
+  if (Array.isArray(node)) {
+    for (const item of node) dropReadOnlyFromRequired(item);
+    return;
+  }
   if (node === null || typeof node !== 'object') return;
   const obj = node as Schema;
   const props = obj.properties as Record<string, Schema> | undefined;

@@ -80,7 +80,7 @@ export class RequestLog {
   }
 }
 
-export type FaultKind = 'status' | 'hang' | 'reset';
+type FaultKind = 'status' | 'hang' | 'reset';
 
 /** Which requests a fault applies to: a route label, an exact path, a RegExp on `METHOD path`, or a predicate. */
 export type FaultMatch = string | RegExp | ((req: { method: string; path: string; route: string }) => boolean);
@@ -161,7 +161,7 @@ export class Faults {
   }
 }
 
-export function parseQuery(search: URLSearchParams): Query {
+function parseQuery(search: URLSearchParams): Query {
   const query: Query = {};
   for (const [k, v] of search) {
     const prev = query[k];
@@ -219,7 +219,10 @@ export function pathPattern(template: string): (path: string) => Record<string, 
   const names: string[] = [];
   const source = template
     .split('/')
-    .map((seg) => seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)')))
+    .map((seg) => seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, n: string) => {
+      names.push(n);
+      return '([^/]+)';
+    }))
     .join('/');
   const re = new RegExp(`^${source}/?$`);
   return (path) => {

@@ -8,7 +8,7 @@ import { listenOnLoopback } from './ports';
  * (`GET http://host/path`) is forwarded (http targets). With `credentials` set, a request without
  * the matching `Proxy-Authorization: Basic …` is answered 407. Every request is recorded.
  */
-export interface ProxiedRequest {
+interface ProxiedRequest {
   method: string;
   /** `host:port` for CONNECT, the absolute URL for forwarded requests. */
   target: string;

@@ -23,7 +23,7 @@ function buildEventPattern(sourceList, definitions) {
     .map((s) => s.trim())
     .filter(Boolean);
   if (names.length === 0) throw new Error('eventSources is empty: list at least one AWS event source, e.g. "aws.ec2,aws.s3"');
-  const unknown = names.filter((n) => !Object.prototype.hasOwnProperty.call(definitions, n));
+  const unknown = names.filter((n) => !Object.hasOwn(definitions, n));
   if (unknown.length > 0) {
     throw new Error(
       `eventSources names unknown source(s) ${unknown.map((u) => `"${u}"`).join(', ')}; ` +

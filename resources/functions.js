@@ -35,7 +35,7 @@ function parseSelection(raw, declared) {
 
 /** Logical ids referenced by Ref, Fn::GetAtt, ${Id} inside Fn::Sub, and DependsOn. */
 function references(value, out = new Set()) {
-  if (Array.isArray(value)) value.forEach((v) => references(v, out));
+  if (Array.isArray(value)) value.forEach((v) => { references(v, out); });
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       if (k === 'Ref' && typeof v === 'string') out.add(v);
@@ -44,7 +44,7 @@ function references(value, out = new Set()) {
         const text = Array.isArray(v) ? v[0] : v;
         if (typeof text === 'string') for (const m of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)) out.add(m[1]);
         references(v, out);
-      } else if (k === 'DependsOn') [].concat(v).forEach((id) => out.add(id));
+      } else if (k === 'DependsOn') [].concat(v).forEach((id) => { out.add(id); });
       else references(v, out);
     }
   }

@@ -54,7 +54,7 @@ async function checkParameter(name, setting, { region, stage, createdBy: command
     if (err && err.name === 'ParameterNotFound') {
       return new Error(`${setting}: SSM parameter ${name} does not exist in ${region}. Create it first: ${command ?? putCommand(name)} (stage ${stage}).`);
     }
-    return new Error(`${setting}: could not check SSM parameter ${name} in ${region} (${err && err.name}: ${err && err.message}); set SKIP_SSM_PARAM_CHECK=true to deploy without the check.`);
+    return new Error(`${setting}: could not check SSM parameter ${name} in ${region} (${err?.name}: ${err?.message}); set SKIP_SSM_PARAM_CHECK=true to deploy without the check.`);
   } finally {
     if (!ssm) client.destroy();
   }
@@ -72,4 +72,4 @@ async function checkSecretParameter(name, param, { stage, region, skip, command 
   if (problem) throw problem;
 }
 
-module.exports = { checkSecretValue, checkSecretParameter, checkParameter, cliCommand, looksEncrypted, LOCAL_STAGE };
+module.exports = { checkSecretValue, checkSecretParameter, checkParameter, cliCommand };

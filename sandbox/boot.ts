@@ -63,15 +63,17 @@ export async function boot(opts: BootOptions, steps: StartupSteps, state: Sandbo
   // sls print needs no AWS for --stage local: it runs while the world starts.
   const rendered = renderResources({ projectDir, env: { AWS_REGION: region } });
   rendered.catch(() => undefined); // awaited in the stack step; no unhandled rejection if an earlier step fails
-  const world = (state.world = await startWorld({
+  const world = await startWorld({
     issues: { count: opts.issues, seed: opts.seed, now: new Date(), spanDays: 14 },
     moto: { region },
     checkpointParam: CHECKPOINT_PARAM,
     around: (piece, start, describe) => steps.run(piece, start, describe),
-  }));
+  });
+  state.world = world;
   const aws = world.moto.aws;
 
-  const stack = (state.stack = await steps.run('stack', async () => deployLocalStack(aws, { resources: await rendered }), describeStack));
+  const stack = await steps.run('stack', async () => deployLocalStack(aws, { resources: await rendered }), describeStack);
+  state.stack = stack;
   const secretEnv = await steps.run('secrets', () => seedSecrets(world), () => 'JIRA_API_TOKEN and PORT_CLIENT_SECRET from SSM, HALO_API_SECRET_KEY KMS-encrypted, checkpoint before the oldest demo issue');
   state.inventory = await steps.run('inventory', () => seedInventory(aws, SANDBOX_INVENTORY, 'demo'), describeInventory);
   state.member = await steps.run('member-account', () => seedMember(aws), (m) => `account ${m.account} (organisation member, reached by AssumeRole): ${describeInventory(m.inventory)}`);
@@ -97,7 +99,7 @@ export async function boot(opts: BootOptions, steps: StartupSteps, state: Sandbo
 }
 
 function describeStack(s: LocalStack): string {
-  return `${s.queues.map((q) => q.name).join(', ')}; rule ${s.rules.map((r) => r.name).join(', ')}` + (s.dropped.length ? `; left out: ${s.dropped.join(', ')}` : '');
+  return `${s.queues.map((q) => q.name).join(', ')}; rule ${s.rules.map((r) => r.name).join(', ')}${s.dropped.length ? `; left out: ${s.dropped.join(', ')}` : ''}`;
 }
 
 /** A second account in moto's organisation, with a few resources of its own. */
@@ -117,7 +119,7 @@ function describeInventory(s: Seeded): string {
  * ciphertext (Halo secret), plain (the rest). The checkpoint starts before every demo issue, so
  * the first run reconciles all of them. Returns the environment that replaces the plain values.
  */
-export async function seedSecrets(world: SandboxWorld): Promise<Record<string, string>> {
+async function seedSecrets(world: SandboxWorld): Promise<Record<string, string>> {
   const aws = world.moto.aws;
   await putSecureString(aws, JIRA_TOKEN_PARAM, world.jiraSyncEnv.JIRA_API_TOKEN!);
   const haloSecret = await kmsEncryptForFunction(aws, `${FUNCTION_PREFIX}jiraSync`, world.jiraSyncEnv.HALO_API_SECRET_KEY!);

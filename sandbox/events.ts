@@ -15,7 +15,7 @@ export interface SampleEvent {
   event: AwsEvent;
 }
 
-export interface AwsEvent {
+interface AwsEvent {
   source: string;
   'detail-type': string;
   detail: unknown;
@@ -24,7 +24,7 @@ export interface AwsEvent {
   [k: string]: unknown;
 }
 
-export interface EntityRef {
+interface EntityRef {
   blueprint: string;
   identifier: string;
 }

@@ -55,7 +55,7 @@ export function spawnGroup(command: string, args: readonly string[], opts: Spawn
 }
 
 /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves once the group is gone. */
-export async function stopGroup(pid: number, exited: Promise<unknown>, graceMs: number): Promise<void> {
+async function stopGroup(pid: number, exited: Promise<unknown>, graceMs: number): Promise<void> {
   if (!signalGroup(pid, 'SIGTERM')) return;
   const deadline = Date.now() + graceMs;
   let timer: NodeJS.Timeout | undefined;
@@ -86,4 +86,4 @@ export function groupAlive(pid: number): boolean {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -33,9 +33,9 @@ export class RunLog {
   }
 }
 
-export type LogEntry = Record<string, unknown> & { message?: unknown; service?: unknown; level?: unknown };
+type LogEntry = Record<string, unknown> & { message?: unknown; service?: unknown; level?: unknown };
 
-export function parseLogLine(line: string): LogEntry | undefined {
+function parseLogLine(line: string): LogEntry | undefined {
   const start = line.indexOf('{');
   if (start < 0) return undefined;
   try {
@@ -47,7 +47,7 @@ export function parseLogLine(line: string): LogEntry | undefined {
 }
 
 /** A run row from a log entry that reports a whole run (forwarded batch, sync summary), else undefined. */
-export function runFromLog(entry: LogEntry, at: Date): RunRow | undefined {
+function runFromLog(entry: LogEntry, at: Date): RunRow | undefined {
   if (String(entry.service ?? '') !== 'portForwarder' || entry.message !== 'batch forwarded') return undefined;
   const failed = Number(entry.failed ?? 0);
   return { at: at.toISOString(), fn: 'portForwarder', trigger: 'queue', ok: failed === 0, summary: forwarderSummary(entry) };

@@ -2,7 +2,7 @@
  * What the dashboard shows: one JSON document, rebuilt on demand from the live stand-ins, moto and
  * the run log. The page renders it as is; the e2e test reads it too.
  */
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed';
+type StepStatus = 'pending' | 'running' | 'done' | 'failed';
 
 export interface StartupStep {
   id: string;
@@ -15,7 +15,6 @@ export interface StartupStep {
 import type { BlueprintEntities, HaloIssueRow, TicketRow } from '../local/world';
 
 /** Halo, Jira and Port rows are the world's own (local/world/rows.ts). */
-export type { BlueprintEntities, EntityRow, HaloIssueRow, TicketRow } from '../local/world';
 
 export interface DeadLetterRow {
   messageId: string;

@@ -75,8 +75,9 @@ function strip(node: Json, names = false): Json {
 }
 
 function collectRefs(node: Json, into: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((n) => collectRefs(n, into));
-  else if (isObject(node)) {
+  if (Array.isArray(node)) {
+    for (const n of node) collectRefs(n, into);
+  } else if (isObject(node)) {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string') into.push(value);
       else collectRefs(value, into);
@@ -105,7 +106,8 @@ function selectPaths(source: SourceDocument, operations: string[]): JsonObject {
     const item = docPaths[template];
     const op = isObject(item) ? item[method] : undefined;
     if (!isObject(item) || !isObject(op)) throw missingOperation(docPaths, m[1]!, template, source.file);
-    const kept = (paths[template] ??= {}) as JsonObject;
+    const kept = (paths[template] ?? {}) as JsonObject;
+    paths[template] = kept;
     if (kept[method]) throw new Error(`${source.file}: ${line} is listed twice`);
     if (item.parameters) kept.parameters = strip(item.parameters, false);
     kept[method] = strip(Object.fromEntries(OPERATION_KEYS.filter((k) => op[k] !== undefined).map((k) => [k, op[k]!])));
@@ -127,7 +129,9 @@ function closure(source: SourceDocument, paths: JsonObject): JsonObject {
     const target = all[kind]?.[name];
     if (target === undefined) throw new Error(`${source.file}: dangling $ref ${ref}`);
     const stripped = strip(target);
-    (components[kind] ??= {})[name] = stripped;
+    const bucket = components[kind] ?? {};
+    components[kind] = bucket;
+    bucket[name] = stripped;
     collectRefs(stripped, pending);
   }
   return components as JsonObject;
@@ -141,7 +145,7 @@ function securitySchemes(source: SourceDocument, paths: JsonObject): JsonObject 
   for (const requirement of requirements as JsonObject[]) {
     for (const [name, scopes] of Object.entries(requirement)) {
       const set = used.get(name) ?? new Set<string>();
-      (scopes as string[]).forEach((s) => set.add(s));
+      for (const s of scopes as string[]) set.add(s);
       used.set(name, set);
     }
   }

@@ -83,7 +83,7 @@ async function ticketAction(ctx: RunContext, p: Planned, action: Action, replann
         break;
       }
       // Search's view is enough unless it left comments out or the plan is doubtful: read the ticket then.
-      if (!ticket || !ticket.commentsComplete || doubtful(ctx, p, ticket)) {
+      if (!ticket?.commentsComplete || doubtful(ctx, p, ticket)) {
         const now = await jira.ticketNow(action.ticket.key);
         if (!replanned && now.status !== action.ticket.status && ticketState({ ...action.ticket, status: now.status }, config) !== 'open') {
           return replan(ctx, p, action.ticket, now.status);

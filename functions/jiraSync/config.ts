@@ -1,6 +1,6 @@
 import { parsePairs, type Env } from '../../shared/config/env';
 import {
-  httpsRequired, readFunctionSettings, secretNames, settingsReader, type FunctionSettings, type SecretName,
+  httpsRequired, readFunctionSettings, settingsReader, type FunctionSettings, type SecretName,
 } from '../../shared/function/settings';
 import SETTINGS from './settings.json';
 
@@ -11,11 +11,10 @@ import SETTINGS from './settings.json';
  * and the expected form. Jira field *names* are checked later, against GET /rest/api/3/field.
  */
 export { SETTINGS };
-export const CREDENTIALS = secretNames(SETTINGS);
 export type Credential = SecretName<typeof SETTINGS>;
 
 /** `JIRA_FIELD_MAPPING` aliases → Halo v3 issue attribute (the 2.0.0 tool's table). */
-export const HALO_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+const HALO_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
   [
     'name', 'source', 'type', 'critical', 'first_seen_at', 'last_seen_at', 'resolved_at', 'status', 'policy_name',
     'csp_rule_id', 'asset_id', 'asset_name', 'asset_type', 'group_name', 'group_path', 'csp_account_type', 'csp_account_id',
@@ -23,15 +22,13 @@ export const HALO_ALIASES: Readonly<Record<string, string>> = Object.fromEntries
   ].map((attr) => [`issue_${attr}`, attr]),
 );
 
-export const HALO_SOURCES = ['server_secure', 'container_secure', 'cloud_secure'] as const;
-
-export interface FieldMapping {
+interface FieldMapping {
   haloAttribute: string;
   /** Jira field name or id as configured; resolved to an id at the start of each run. */
   jiraField: string;
 }
 
-export interface StaticField {
+interface StaticField {
   jiraField: string;
   value: string;
 }
@@ -73,7 +70,7 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:
  * `api.cloudpassage.com` → `https://api.cloudpassage.com`; a full https base URL (or http, unless
  * `https` is required) is kept (minus a trailing /).
  */
-export function haloBaseUrl(raw: string, opts: { https?: boolean } = {}): string | undefined {
+function haloBaseUrl(raw: string, opts: { https?: boolean } = {}): string | undefined {
   if (/^https?:\/\//i.test(raw)) {
     const u = new URL(raw);
     if (opts.https && u.protocol !== 'https:') return undefined;

@@ -1,5 +1,5 @@
 import { reasonOf } from '../../shared/errors';
-import { maybeApplied, type TicketDetail } from './clients/jira';
+import { maybeApplied, type BulkCreateResult, type TicketDetail } from './clients/jira';
 import { isFatal, type Planned, type RunContext, type Unit, type UnitResult } from './context';
 import { enrichment } from './enrich';
 import { createFields } from './fields';
@@ -36,12 +36,13 @@ interface Item {
 export async function createAll(ctx: RunContext, creates: readonly Planned[], settle: (u: Unit, r: UnitResult) => void, failure: (action: string, err: unknown) => UnitResult): Promise<FollowUp[]> {
   if (creates.length === 0) return [];
   const { state } = ctx.deps;
-  const inputs = await mapLimit(
+  const items = await mapLimit(
     creates,
     ctx.deps.haloConcurrency ?? 16,
-    async (p) => {
-      const more = await enrichment(ctx, p.issue, true);
-      return createFields(ctx.config, ctx.fields, { issue: p.issue, summary: renderSummary(p.issue), description: renderDescription(p.issue, more) });
+    async (plan): Promise<Item> => {
+      const more = await enrichment(ctx, plan.issue, true);
+      const fields = createFields(ctx.config, ctx.fields, { issue: plan.issue, summary: renderSummary(plan.issue), description: renderDescription(plan.issue, more) });
+      return { plan, fields, closed: plan.actions[0]?.kind === 'create' && plan.actions[0].thenClose };
     },
     ctx,
   );
@@ -50,7 +51,6 @@ export async function createAll(ctx: RunContext, creates: readonly Planned[], se
   const ids = creates.map((p) => p.unit.item.haloId);
   await state.writeLedger(ids.map((haloId) => ({ entry: { haloId, state: 'intent', runId: ctx.runId, at } })));
   const wave = new CreateWave(ctx, at, settle, failure);
-  const items = creates.map((plan, i): Item => ({ plan, fields: inputs[i]!, closed: plan.actions[0]?.kind === 'create' && plan.actions[0].thenClose }));
   let rest = items;
   if (items.some((i) => i.closed) && !ctx.transitions.knows(ctx.issueTypeId, START_STATUS)) {
     if (ctx.startTransitions) await ctx.startTransitions;
@@ -107,7 +107,7 @@ class CreateWave {
     const { ctx } = this;
     const close = withClose ? ctx.transitions.find(ctx.issueTypeId, START_STATUS, ctx.config.closeTransition) : undefined;
     const asked = items.map((i) => (i.closed && close ? close.id : undefined));
-    let answers;
+    let answers: BulkCreateResult[];
     try {
       answers = await ctx.deps.jira.createTicketsWith(items.map((i, k) => ({ fields: i.fields, ...(asked[k] ? { transitionId: asked[k] } : {}) })));
     } catch (err) {
@@ -121,12 +121,14 @@ class CreateWave {
     }
     const again: Item[] = [];
     answers.forEach((r, k) => {
-      const { plan, closed } = items[k]!;
+      const item = items[k];
+      if (!item) return;
+      const { plan, closed } = item;
       const haloId = plan.unit.item.haloId;
       if (!r.ok) {
         if (r.transitionRefused && asked[k]) {
           ctx.log.info('Jira refused the close transition in the bulk create; creating the ticket again without it', { haloId, reason: r.error.message });
-          again.push(items[k]!);
+          again.push(item);
           return;
         }
         this.forget.push(haloId);

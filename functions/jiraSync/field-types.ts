@@ -54,7 +54,7 @@ export function typeLabel(field: FieldType): string {
   return ({ option: 'select list', 'option-with-child': 'cascading select', date: 'date (YYYY-MM-DD)', datetime: 'date-time' } as Record<string, string>)[s.type ?? ''] ?? s.type ?? 'unknown type';
 }
 
-export const isRichText = (s: FieldSchema | undefined): boolean =>
+const isRichText = (s: FieldSchema | undefined): boolean =>
   s?.custom?.endsWith(':textarea') === true || s?.system === 'description' || s?.system === 'environment';
 
 /** A value among `allowed` by `key` (name or value): exact first, then ignoring case when that is unambiguous. */
@@ -81,8 +81,9 @@ function toDate(text: string): string | undefined {
 function instantMs(text: string): number | undefined {
   const m = INSTANT.exec(text);
   if (!m) return undefined;
-  const zone = m[4] === 'Z' ? 'Z' : m[4]!.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
-  const ms = Date.parse(`${m[1]}T${m[2]!.length === 5 ? `${m[2]}:00` : m[2]}.${(m[3] ?? '').padEnd(3, '0').slice(0, 3)}${zone}`);
+  const [, date, time = '', fraction = '', offset = ''] = m;
+  const zone = offset === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  const ms = Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}.${fraction.padEnd(3, '0').slice(0, 3)}${zone}`);
   return Number.isNaN(ms) ? undefined : ms;
 }
 

@@ -56,7 +56,8 @@ export function lookupField(fields: readonly JiraField[], nameOrId: string): Fie
   if (byId) return { ok: true, field: byId };
   const exact = fields.filter((f) => f.name === nameOrId);
   const matches = exact.length > 0 ? exact : fields.filter((f) => f.name.toLowerCase() === nameOrId.toLowerCase());
-  return matches.length === 1 ? { ok: true, field: matches[0]! } : { ok: false, candidates: matches };
+  const [only] = matches;
+  return only && matches.length === 1 ? { ok: true, field: only } : { ok: false, candidates: matches };
 }
 
 function resolved(f: JiraField, meta: CreateMetaField | undefined): ResolvedField {

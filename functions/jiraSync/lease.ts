@@ -4,7 +4,7 @@ import { renewEveryMs } from './state/rules';
 import type { SyncStateStore } from './state/store';
 
 /** The run lost its lease (another run took it after a missed renewal): it must stop at once. */
-export class LeaseLostError extends AppError {}
+class LeaseLostError extends AppError {}
 
 export const LEASE_HELD = 'another run holds the lease';
 

@@ -10,13 +10,15 @@ export interface StopSignal {
  */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>, stop?: StopSignal): Promise<R[]> {
   const results = new Array<R>(items.length);
-  let next = 0;
+  const queue = items.entries();
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < items.length && !failure && !stop?.stopped) {
-      const i = next++;
+    while (!failure && !stop?.stopped) {
+      const taken = queue.next();
+      if (taken.done) break;
+      const [i, item] = taken.value;
       try {
-        results[i] = await fn(items[i]!, i);
+        results[i] = await fn(item, i);
       } catch (error) {
         failure ??= { error };
       }

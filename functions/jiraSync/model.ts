@@ -44,5 +44,3 @@ export type Action =
   | { kind: 'skip'; haloId: string; reason: SkipReason };
 
 export type SkipReason = 'deleted' | 'unsupported-type' | 'unsupported-status' | 'filtered-sva' | 'filtered-source' | 'comments-disabled';
-
-export type ActionKind = Action['kind'];

@@ -1,5 +1,5 @@
 import { HttpError, RetryableError, reasonOf } from '../../shared/errors';
-import type { TicketDetail, Transition } from './clients/jira';
+import type { BulkTransitionOutcome, TicketDetail, Transition } from './clients/jira';
 import { isFatal, type RunContext, type Unit, type UnitResult } from './context';
 import type { FollowUp } from './create';
 import type { Ticket } from './model';
@@ -49,7 +49,7 @@ export async function moveInBulk(ctx: RunContext, followUps: readonly FollowUp[]
   const all = bulk.flatMap(([, g]) => g);
   const kindOf = (f: FollowUp): 'close' | 'reopen' => (f.action.kind === 'reopen' ? 'reopen' : 'close');
   const ticketOf = (f: FollowUp): Ticket => (f.action as Extract<FollowUp['action'], { ticket: Ticket }>).ticket;
-  let outcome;
+  let outcome: BulkTransitionOutcome;
   try {
     outcome = await ctx.deps.jira.bulkTransition(bulk.map(([transitionId, g]) => ({ transitionId, issueIds: g.map((f) => ticketOf(f).id) })));
   } catch (err) {

@@ -36,8 +36,8 @@ export async function planChunk(ctx: RunContext, described: readonly Described[]
     const recorded = entry?.state === 'created' && !known.some((t) => t.id === entry.ticketId) ? await ledgerTicket(ctx, entry) : undefined;
     if (recorded) known.push(recorded);
     // An unanswered create whose ticket search now shows: record it, so the next run needs no wait.
-    if (entry?.state === 'intent' && known.length > 0) {
-      const newest = [...known].sort((a, b) => Date.parse(b.updated) - Date.parse(a.updated))[0]!;
+    const newest = entry?.state === 'intent' ? [...known].sort((a, b) => Date.parse(b.updated) - Date.parse(a.updated))[0] : undefined;
+    if (newest && entry?.state === 'intent') {
       resolved.push({ haloId, state: 'created', runId: entry.runId, at: entry.at, ticketId: newest.id, ticketKey: newest.key });
     }
     const actions = planIssue(d.issue, haloId, known, ctx.config);
@@ -56,7 +56,8 @@ export async function planChunk(ctx: RunContext, described: readonly Described[]
         continue;
       }
     }
-    plans.push({ unit: d.unit, issue: d.issue!, tickets: known, actions });
+    // planIssue skips an issue Halo no longer has, so `d.issue` is there whenever actions remain.
+    if (d.issue) plans.push({ unit: d.unit, issue: d.issue, tickets: known, actions });
   }
   if (resolved.length && !ctx.config.dryRun) await state.writeLedger(resolved.map((entry) => ({ entry, expiresAt: ledgerExpiry(entry, ctx.searchLagBoundMs) })));
   return { plans, results };

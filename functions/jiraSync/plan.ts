@@ -13,10 +13,10 @@ export interface PlanOptions {
 }
 
 /** Halo v3 issue types the tool reconciles (the original 2.0.0 list). */
-export const SUPPORTED_TYPES: ReadonlySet<string> = new Set(['lids', 'csm', 'fim', 'sva', 'sam', 'fw', 'agent', 'image_sva']);
+const SUPPORTED_TYPES: ReadonlySet<string> = new Set(['lids', 'csm', 'fim', 'sva', 'sam', 'fw', 'agent', 'image_sva']);
 
 /** Why an issue is not reconciled at all, before looking at Jira; undefined = reconcile it. */
-export function skipReason(issue: HaloIssue | undefined, opts: Pick<PlanOptions, 'noSva' | 'excludedSources'>): SkipReason | undefined {
+function skipReason(issue: HaloIssue | undefined, opts: Pick<PlanOptions, 'noSva' | 'excludedSources'>): SkipReason | undefined {
   if (!issue) return 'deleted';
   if (!issue.type || !SUPPORTED_TYPES.has(issue.type)) return 'unsupported-type';
   if (issue.status !== 'active' && issue.status !== 'resolved') return 'unsupported-status';

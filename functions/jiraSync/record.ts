@@ -63,7 +63,8 @@ export function recordPlans(ctx: RunContext, plans: readonly Planned[], results:
         ...('ticket' in a ? { ticket: a.ticket.key } : {}),
         reason: a.reason,
       };
-      ctx.summary.planned!.push(planned);
+      ctx.summary.planned ??= [];
+      ctx.summary.planned.push(planned);
       ctx.log.info('planned (dry run)', { ...planned });
     }
     results.set(p.unit, { kind: 'done' });

@@ -77,7 +77,8 @@ export function fitToLimit(doc: AdfDoc, limit = JIRA_TEXT_LIMIT): AdfDoc {
   const out: AdfDoc = JSON.parse(JSON.stringify(doc));
   const note = paragraph('', true);
   out.content.push(note);
-  const blocks = out.content.filter((n) => n.type === 'codeBlock').map((n) => n.content![0]!);
+  const [noteText] = note.content ?? [];
+  const blocks = out.content.filter((n) => n.type === 'codeBlock').flatMap((n) => n.content?.[0] ?? []);
   let cut = 0;
   for (let guard = 0; guard < 50 && size(out) > limit; guard++) {
     const longest = blocks.reduce<AdfNode | undefined>((a, b) => ((b.text?.length ?? 0) > (a?.text?.length ?? 0) ? b : a), undefined);
@@ -86,7 +87,7 @@ export function fitToLimit(doc: AdfDoc, limit = JIRA_TEXT_LIMIT): AdfDoc {
     const keep = Math.max(0, longest.text.length - Math.ceil(excess * 1.05) - 16);
     cut += longest.text.length - keep;
     longest.text = `${longest.text.slice(0, keep)}\n…`;
-    note.content![0]!.text = `Truncated: ${cut} characters of Halo data were cut to fit Jira's ${limit}-character limit; see Halo for the full record.`;
+    if (noteText) noteText.text = `Truncated: ${cut} characters of Halo data were cut to fit Jira's ${limit}-character limit; see Halo for the full record.`;
   }
   for (const b of blocks) if (b.text === '') b.text = '…';
   return out;

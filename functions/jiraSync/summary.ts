@@ -8,7 +8,7 @@ export interface PlannedAction {
   reason: string;
 }
 
-export interface RetrySetReport {
+interface RetrySetReport {
   /** Items of the retry set due at the start of this run (retried first). */
   due: number;
   /** Items that succeeded this time and left the set. */
@@ -57,7 +57,7 @@ export interface SyncSummary {
   planned?: PlannedAction[];
 }
 
-export interface BulkTransitionReport {
+interface BulkTransitionReport {
   tasks: number;
   moved: number;
   /** Reported failed by the task: transitioned one by one instead. */
@@ -68,7 +68,7 @@ export interface BulkTransitionReport {
   refused: boolean;
 }
 
-export interface RunTiming {
+interface RunTiming {
   wallMs: number;
   /** Wall time during which at least one Halo request was under way. */
   haloBusyMs: number;

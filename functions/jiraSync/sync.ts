@@ -15,7 +15,7 @@ import { emptySummary, type SyncSummary } from './summary';
 import { nextCheckpoint, Progress, selectWork, toIso } from './timeline';
 
 export type { SyncDeps } from './context';
-export type { PlannedAction, SyncSummary } from './summary';
+export type { SyncSummary } from './summary';
 
 /**
  * One sync run: lease → checkpoint → list Halo issues → the due retry set first, then the new

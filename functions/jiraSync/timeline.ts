@@ -51,7 +51,7 @@ export function selectWork(issues: readonly HaloIssue[], sinceMs: number, max: n
   }
   const all = [...byId.values()].sort((a, b) => a.at - b.at || (a.haloId < b.haloId ? -1 : a.haloId > b.haloId ? 1 : 0));
   let end = Math.min(max, all.length);
-  while (end > 0 && end < all.length && all[end]!.at === all[end - 1]!.at) end++;
+  while (end > 0 && end < all.length && all[end]?.at === all[end - 1]?.at) end++;
   return { work: all.slice(0, end), discarded, deferred: all.length - end };
 }
 
@@ -80,7 +80,7 @@ export class Progress {
 
   /** Instant up to which every item is settled; undefined when not even the first one is. */
   checkpointMs(): number | undefined {
-    return this.settledPrefix === 0 ? undefined : this.work[this.settledPrefix - 1]!.at;
+    return this.settledPrefix === 0 ? undefined : this.work[this.settledPrefix - 1]?.at;
   }
 
   get settledCount(): number {

@@ -15,7 +15,7 @@ export interface BatchLimits {
 
 export const WIRE_LIMITS: BatchLimits = { maxItems: MAX_ITEMS_PER_REQUEST, maxBytes: MAX_REQUEST_BYTES };
 
-export function toRequest(items: readonly Accepted[]): IngestRequest {
+function toRequest(items: readonly Accepted[]): IngestRequest {
   const id = requestId(items.map((i) => i.itemId));
   return { id, body: requestBody(id, items.map((i) => i.json)), items };
 }

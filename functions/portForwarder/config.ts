@@ -10,8 +10,8 @@ import SETTINGS from './settings.json';
  */
 export { SETTINGS };
 export type WebhookSecret = SecretName<typeof SETTINGS>;
-export const WEBHOOK_SECRET: WebhookSecret = 'PORT_WEBHOOK_URL';
-export const SIGNING_SECRET: WebhookSecret = 'PORT_WEBHOOK_SECRET';
+const WEBHOOK_SECRET: WebhookSecret = 'PORT_WEBHOOK_URL';
+const SIGNING_SECRET: WebhookSecret = 'PORT_WEBHOOK_SECRET';
 
 export interface ForwarderConfig extends FunctionSettings {
   deadLetterQueueUrl: string;

@@ -7,7 +7,7 @@ import type { RejectClass, SqsRecordLike } from './triage';
  * Permanently undeliverable records go to the DLQ explicitly, body unchanged (so they can be
  * redriven once fixed), with the reason in message attributes.
  */
-export type DeadLetterClass = RejectClass | Extract<Redelivery, { kind: 'dead-letter' }>['errorClass'];
+type DeadLetterClass = RejectClass | Extract<Redelivery, { kind: 'dead-letter' }>['errorClass'];
 
 export interface DeadLetter {
   record: SqsRecordLike;

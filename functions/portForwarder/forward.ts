@@ -146,7 +146,10 @@ export async function runPool<T>(initial: readonly T[], limit: number, work: (t:
   let active = 0;
   await new Promise<void>((resolve, reject) => {
     const pump = (): void => {
-      if (queue.length === 0 && active === 0) return resolve();
+      if (queue.length === 0 && active === 0) {
+        resolve();
+        return;
+      }
       while (active < Math.max(1, limit) && queue.length > 0) {
         const next = queue.shift() as T;
         active++;

@@ -14,12 +14,12 @@ export interface Redeliveries {
 }
 
 /** `arn:aws:sqs:eu-west-1:123456789012:name` → `https://sqs.eu-west-1.amazonaws.com/123456789012/name`. */
-export function queueUrlOf(arn: string): string | undefined {
+function queueUrlOf(arn: string): string | undefined {
   const m = /^arn:aws[a-z-]*:sqs:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]+)$/.exec(arn);
   return m ? `https://sqs.${m[1]}.amazonaws.com/${m[2]}/${m[3]}` : undefined;
 }
 
-export function maxReceiveCountOf(redrivePolicy: string | undefined): number | undefined {
+function maxReceiveCountOf(redrivePolicy: string | undefined): number | undefined {
   if (!redrivePolicy) return undefined;
   try {
     const n = Number((JSON.parse(redrivePolicy) as { maxReceiveCount?: unknown }).maxReceiveCount);

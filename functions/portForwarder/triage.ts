@@ -26,7 +26,7 @@ export interface Accepted {
   source: string;
 }
 
-export interface Rejected {
+interface Rejected {
   kind: 'reject';
   messageId: string;
   reason: string;

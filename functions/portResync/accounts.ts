@@ -11,7 +11,7 @@ import { zeroCounts, type Counts, type ResyncState, type StateStore } from './st
  * reported and deletes nothing: its delete passes never run, since they only follow a complete
  * listing made with its credentials. A Port failure is not the account's: it fails the invocation.
  */
-export interface TargetReport extends Counts {
+interface TargetReport extends Counts {
   account: string;
   region: string;
   accountName?: string;
@@ -54,7 +54,7 @@ export interface AccountsDeps {
 }
 
 /** A target's own resync stops this long before its hard deadline: room to save its progress. */
-export const TARGET_GRACE_MS = 5_000;
+const TARGET_GRACE_MS = 5_000;
 
 export async function resyncTargets(deps: AccountsDeps): Promise<AccountsResult> {
   const now = deps.now ?? Date.now;

@@ -37,7 +37,7 @@ export interface ResyncConfig extends FunctionSettings {
   accountDeadlineMs: number;
 }
 
-export type AccountSelection = 'own' | 'organization' | string[];
+type AccountSelection = 'own' | 'organization' | string[];
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;

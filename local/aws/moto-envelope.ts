@@ -8,7 +8,7 @@ import type { AwsTarget } from './target';
  * the complete AWS envelope back by giving each deployed target an input transformer with the
  * full template. Only the local copy of the rule changes; the stack's template does not.
  */
-export const FULL_ENVELOPE_TEMPLATE =
+const FULL_ENVELOPE_TEMPLATE =
   '{"version": "0", "id": "<id>", "detail-type": "<detail-type>", "source": "<source>", "account": "<account>", ' +
   '"time": <time>, "region": "<region>", "resources": <resources>, "detail": <detail>}';
 

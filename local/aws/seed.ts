@@ -15,15 +15,6 @@ export async function putSecureString(aws: AwsTarget, name: string, value: strin
   }
 }
 
-export async function putCheckpoint(aws: AwsTarget, name: string, at: Date): Promise<void> {
-  const ssm = new SSMClient(aws.client);
-  try {
-    await ssm.send(new PutParameterCommand({ Name: name, Value: at.toISOString(), Type: 'String', Overwrite: true }));
-  } finally {
-    ssm.destroy();
-  }
-}
-
 /**
  * Encrypts `plaintext` the way the Lambda console does for env vars (encryption context
  * `LambdaFunctionName`), with a fresh key. Returns the base64 ciphertext.

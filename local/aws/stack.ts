@@ -19,7 +19,7 @@ import { QUEUE_TYPES, resourcesOnlyTemplate, type CfnTemplate } from './template
  * the local AWS's CloudFormation — names, attributes and stack outputs are what `sls deploy` makes.
  * Used by `npm start`, scripts/local-queues.ts and the tests.
  */
-export const PROJECT_DIR = path.resolve(__dirname, '..', '..');
+const PROJECT_DIR = path.resolve(__dirname, '..', '..');
 const SERVICE = 'halo-jira-port';
 const RENDER_STAGE = 'local';
 const run = promisify(execFile);
@@ -59,7 +59,7 @@ export async function renderResources(opts: { projectDir?: string; env?: NodeJS.
   return { stage: RENDER_STAGE, resources: JSON.parse(stdout.slice(start)) };
 }
 
-export interface DeployedQueue {
+interface DeployedQueue {
   logicalId: string;
   name: string;
   /** URL on the local endpoint (the CloudFormation physical id names the real AWS host). */

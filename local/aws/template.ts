@@ -11,7 +11,7 @@ export type CfnTemplate = {
   Outputs?: Record<string, { Value: unknown; [k: string]: unknown }>;
 };
 
-export const DEPLOYABLE_TYPES: ReadonlySet<string> = new Set([
+const DEPLOYABLE_TYPES: ReadonlySet<string> = new Set([
   'AWS::SQS::Queue',
   'AWS::SQS::QueuePolicy',
   'AWS::Events::Rule',
@@ -22,7 +22,7 @@ export const DEPLOYABLE_TYPES: ReadonlySet<string> = new Set([
 export const QUEUE_TYPES: ReadonlySet<string> = new Set(['AWS::SQS::Queue']);
 
 /** `resources:` may be one object or a list of fragments (`- ${file(...)}`); merge them like the framework does. */
-export function mergeResourceFragments(resources: unknown): CfnTemplate {
+function mergeResourceFragments(resources: unknown): CfnTemplate {
   const fragments = Array.isArray(resources) ? resources : [resources];
   const merged: CfnTemplate = { Resources: {}, Outputs: {}, Conditions: {} };
   for (const f of fragments) {

@@ -12,9 +12,9 @@ import { seededRandom } from '../random';
  * the stand-in rewrites them to its own base URL when it serves them.
  */
 
-export const HALO_ORIGIN = 'https://api.cloudpassage.com';
+const HALO_ORIGIN = 'https://api.cloudpassage.com';
 /** Default end of the generated time span (fixed, so data is reproducible); pass `now` to move it. */
-export const DEMO_NOW = new Date('2026-11-20T12:00:00Z');
+const DEMO_NOW = new Date('2026-11-20T12:00:00Z');
 const DAY_US = 86_400_000_000;
 
 export type Rng = () => number;
@@ -28,7 +28,7 @@ const hex = (rng: Rng, n: number): string => {
   while (s.length < n) s += Math.floor(rng() * 0x100000000).toString(16).padStart(8, '0');
   return s.slice(0, n);
 };
-export const dashed = (h: string): string => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+const dashed = (h: string): string => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 /** Small stable hash, to derive asset details from an asset id without storing them. */
 const hashOf = (s: string): number => {
   let h = 2166136261;
@@ -56,7 +56,7 @@ const KIND_OF: Record<IssueSource, HaloAsset['kind']> = { server_secure: 'server
 const ASSET_TYPE_OF = { servers: 'server', csp_resources: 'csp_resource', images: 'container_image' } as const;
 const EVENT_TYPES: ReadonlySet<IssueType> = new Set(['lids', 'fw', 'agent']);
 
-export function makeAssetIdentity(rng: Rng, kind: HaloAsset['kind'], state: AssetState = 'active'): AssetIdentity {
+function makeAssetIdentity(rng: Rng, kind: HaloAsset['kind'], state: AssetState = 'active'): AssetIdentity {
   const h = hex(rng, 32);
   const region = pick(rng, REGIONS);
   const accountId = String(100000000000 + Math.floor(rng() * 899999999999));
@@ -119,7 +119,7 @@ function ruleFor(rng: Rng, type: IssueType, source: IssueSource): Partial<HaloIs
 }
 
 /** Builds one coherent v3 issue for `type` on `asset`. */
-export function buildIssue(rng: Rng, type: IssueType, source: IssueSource, asset: AssetIdentity, status: IssueStatus, times: IssueTimes): HaloIssue {
+function buildIssue(rng: Rng, type: IssueType, source: IssueSource, asset: AssetIdentity, status: IssueStatus, times: IssueTimes): HaloIssue {
   const id = dashed(hex(rng, 32));
   const rule = ruleFor(rng, type, source);
   const ruleNumber = 100000 + Math.floor(rng() * 900000);
@@ -190,7 +190,7 @@ export function buildIssue(rng: Rng, type: IssueType, source: IssueSource, asset
   return issue;
 }
 
-let defaultRng = rngFrom(0x4a1f);
+const defaultRng = rngFrom(0x4a1f);
 
 /**
  * One realistic issue (default: active, non-critical-or-not as the rule says, server SVA on an
@@ -206,11 +206,6 @@ export function makeHaloIssue(overrides: Partial<HaloIssue> = {}, rng: Rng = def
   const issue = { ...buildIssue(rng, type, source, asset, status, { created, lastSeen: created + Math.floor((now - created) / 2) }), ...overrides };
   if (overrides.id && !overrides.url) issue.url = `${HALO_ORIGIN}/v3/issues/${overrides.id}`;
   return issue;
-}
-
-/** Restarts `makeHaloIssue`'s default sequence (for tests that compare generated ids). */
-export function resetHaloIssueSequence(seed = 0x4a1f): void {
-  defaultRng = rngFrom(seed);
 }
 
 /** An issue list that also carries the assets it refers to (with their states). */
@@ -246,7 +241,11 @@ export function demoIssues(n: number, seed = 1, opts: { now?: Date; spanDays?: n
   const firstIssueOf = new Map<AssetIdentity, HaloIssue>();
   for (let i = 0; i < n; i++) {
     let w = rng() * TOTAL_WEIGHT;
-    const [type, source] = TYPE_WEIGHTS.find(([, , weight]) => (w -= weight) < 0) ?? TYPE_WEIGHTS[0]!;
+    const [type, source] =
+      TYPE_WEIGHTS.find(([, , weight]) => {
+        w -= weight;
+        return w < 0;
+      }) ?? TYPE_WEIGHTS[0]!;
     const kind = KIND_OF[source];
     const asset = pick(rng, pools[kind]);
     const created = end - span + Math.floor(rng() * span * 0.9);

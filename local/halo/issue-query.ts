@@ -4,9 +4,9 @@ import { ASSET_STATES, DESCRIBE_ONLY_FIELDS, ISSUE_STATUSES, type AssetState, ty
 
 /** `GET /v3/issues` query semantics, as pure functions (parsing, filtering, sorting, paging). */
 
-export const SORT_FIELDS = ['created_at', 'updated_at', 'first_seen_at', 'last_seen_at', 'resolved_at'] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
-export const MAX_PER_PAGE = 100;
+const SORT_FIELDS = ['created_at', 'updated_at', 'first_seen_at', 'last_seen_at', 'resolved_at'] as const;
+type SortField = (typeof SORT_FIELDS)[number];
+const MAX_PER_PAGE = 100;
 
 export interface IssueListQuery {
   /** Microseconds; issues whose last change is ≥ since. */

@@ -18,7 +18,7 @@ void (async () => {
   const portFirst = performance.now() - t;
   t = performance.now(); const data = demoIssues(issues, 1); const gen = performance.now() - t;
   const stub = await startHaloStub({ issues: data });
-  const tok = (await (await fetch(`${stub.url}/oauth/access_token?grant_type=client_credentials`, { method: 'POST', headers: { authorization: 'Basic ' + Buffer.from(`${stub.apiKey}:${stub.apiSecret}`).toString('base64') } })).json() as { access_token: string }).access_token;
+  const tok = (await (await fetch(`${stub.url}/oauth/access_token?grant_type=client_credentials`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${stub.apiKey}:${stub.apiSecret}`).toString('base64')}` } })).json() as { access_token: string }).access_token;
   t = performance.now(); let next: string | undefined = `${stub.url}/v3/issues?status=active,resolved&state=active,deactivated,missing,retired`; let n = 0, pages = 0;
   while (next) { const b = (await (await fetch(next, { headers: { authorization: `Bearer ${tok}` } })).json()) as { issues: unknown[]; pagination: { next?: string } }; n += b.issues.length; pages++; next = b.pagination.next; }
   const list = performance.now() - t;

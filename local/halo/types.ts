@@ -8,9 +8,8 @@ export type IssueType = 'csm' | 'fim' | 'lids' | 'sva' | 'sam' | 'fw' | 'agent' 
 export type IssueSource = 'server_secure' | 'cloud_secure' | 'container_secure';
 export type IssueStatus = 'active' | 'resolved';
 export type AssetState = 'active' | 'deactivated' | 'missing' | 'retired';
-export type AssetType = 'server' | 'csp_resource' | 'container_image';
+type AssetType = 'server' | 'csp_resource' | 'container_image';
 
-export const ISSUE_TYPES: readonly IssueType[] = ['csm', 'fim', 'lids', 'sva', 'sam', 'fw', 'agent', 'image_sva'];
 export const ASSET_STATES: readonly AssetState[] = ['active', 'deactivated', 'missing', 'retired'];
 export const ISSUE_STATUSES: readonly IssueStatus[] = ['active', 'resolved'];
 
@@ -88,10 +87,4 @@ export interface HaloAsset {
   id: string;
   state: AssetState;
   body: Record<string, unknown>;
-}
-
-export interface HaloIssueListPage {
-  count: number;
-  issues: HaloListedIssue[];
-  pagination: { next?: string };
 }

@@ -4,10 +4,10 @@
  */
 
 /** Jira's limit on a rich-text value; for ADF it is measured on the JSON document. */
-export const TEXT_LIMIT = 32_767;
+const TEXT_LIMIT = 32_767;
 
-export const NOT_A_DOCUMENT = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
-export const CONTENT_LIMIT_EXCEEDED = 'CONTENT_LIMIT_EXCEEDED';
+const NOT_A_DOCUMENT = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+const CONTENT_LIMIT_EXCEEDED = 'CONTENT_LIMIT_EXCEEDED';
 
 const BLOCK_NODES = new Set([
   'paragraph', 'heading', 'bulletList', 'orderedList', 'listItem', 'codeBlock', 'blockquote', 'rule',

@@ -48,7 +48,7 @@ export interface CustomFieldConfig {
   required?: boolean;
 }
 
-export interface IssueTypeConfig {
+interface IssueTypeConfig {
   id: string;
   name: string;
 }
@@ -63,7 +63,7 @@ export interface ProjectConfig {
   versions: string[];
 }
 
-export interface UserConfig {
+interface UserConfig {
   accountId: string;
   displayName: string;
 }
@@ -156,7 +156,7 @@ export const DEFAULT_CUSTOM_FIELDS: CustomFieldConfig[] = [
   { customId: 10061, name: 'Team', kind: 'textfield' },
 ];
 
-export const DEFAULT_USERS: UserConfig[] = [
+const DEFAULT_USERS: UserConfig[] = [
   { accountId: '5d53f3cbc6b9320d9ea5bdc2', displayName: 'Security Analyst' },
   { accountId: '712020:2f1c6b4e-8a0d-4c52-9a47-0a3c9b6e1d21', displayName: 'Platform Lead' },
 ];

@@ -6,7 +6,7 @@ import { checkAdf } from './adf';
 import type { CustomFieldConfig, CustomFieldKind, ProjectConfig } from './config';
 
 /** How a value is checked and searched. */
-export type ValueKind =
+type ValueKind =
   | 'string' // single-line text (≤ 255)
   | 'richtext' // ADF document
   | 'option'

@@ -1,14 +1,13 @@
 /** The Jira Cloud REST v3 stand-in: `startJiraStub()` and its types. */
-export { startJiraStub, type JiraStub, type SeedTicket, type TicketView, type Violation } from './server';
+export { startJiraStub, type JiraStub, type TicketView } from './server';
 export { DEFAULT_CUSTOM_FIELDS, DEFAULT_WORKFLOW, HALO_ISSUE_ID_FIELD, type JiraStubOptions } from './config';
-export { adfParagraph, TEXT_LIMIT } from './adf';
+export { adfParagraph } from './adf';
 export { REMOVED_SEARCH_MESSAGE } from './routes-search';
-export type { RequestKind } from './router';
 
 import type { JiraStub as Stub } from './server';
 
 /** The jiraSync settings that fit the stand-in's default project, issue type, id field and workflow. */
-export const SYNC_SETTINGS = {
+const SYNC_SETTINGS = {
   JIRA_ISSUE_TYPE: 'Bug',
   JIRA_ISSUE_ID_FIELD: 'Halo Issue ID',
   ISSUE_CLOSE_TRANSITION: 'Close',

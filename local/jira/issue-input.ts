@@ -61,7 +61,7 @@ export function checkIssueInput(body: unknown, site: JiraSite, mode: 'create' | 
   const fields: Record<string, unknown> = {};
   for (const [id, value] of Object.entries(raw)) {
     const f = site.field(id);
-    if (!f || !f.settable) { errors[id] = notSettable(id); continue; }
+    if (!f?.settable) { errors[id] = notSettable(id); continue; }
     if (errors[id]) continue;
     if (mode === 'edit' && f.id === 'summary' && (value === '' || value === null)) { errors.summary = 'You must specify a summary of the issue.'; continue; }
     const checked = checkFieldValue(f, value, site.valueContext());

@@ -26,14 +26,14 @@ export function selectFields(param: string[] | undefined, defaultSelector: '*all
   for (const t of tokens) {
     if (t.startsWith('-')) { excluded.add(t.slice(1)); continue; }
     sawPositive = true;
-    if (t === '*all') fields.forEach((f) => selected.add(f.id));
-    else if (t === '*navigable') fields.filter((f) => f.navigable).forEach((f) => selected.add(f.id));
+    if (t === '*all') fields.forEach((f) => { selected.add(f.id); });
+    else if (t === '*navigable') fields.filter((f) => f.navigable).forEach((f) => { selected.add(f.id); });
     else if (t !== 'id' && t !== 'key' && fields.some((f) => f.id === t)) selected.add(t);
   }
   // Only exclusions given: Jira starts from the navigable fields.
-  if (!sawPositive) fields.filter((f) => f.navigable).forEach((f) => selected.add(f.id));
+  if (!sawPositive) fields.filter((f) => f.navigable).forEach((f) => { selected.add(f.id); });
   selected.delete('issuekey');
-  excluded.forEach((x) => selected.delete(x));
+  excluded.forEach((x) => { selected.delete(x); });
   return selected;
 }
 

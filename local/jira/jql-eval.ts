@@ -17,13 +17,13 @@ export interface JqlSite {
   now: number;
 }
 
-export type IssuePredicate = (issue: IssueState) => boolean;
+type IssuePredicate = (issue: IssueState) => boolean;
 export interface CompiledQuery {
   matches: IssuePredicate;
   compare: (a: IssueState, b: IssueState) => number;
 }
 
-export const UNBOUNDED = 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.';
+const UNBOUNDED = 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.';
 
 type Family = 'text' | 'exact' | 'date' | 'number' | 'key';
 const FAMILY: Record<string, Family> = {
@@ -163,9 +163,15 @@ function wordsCache(): (f: FieldDef, issue: IssueState, site: JqlSite) => string
   const cache = new WeakMap<IssueState, Map<string, string[][]>>();
   return (f, issue, site) => {
     let perIssue = cache.get(issue);
-    if (!perIssue) cache.set(issue, (perIssue = new Map()));
+    if (!perIssue) {
+      perIssue = new Map();
+      cache.set(issue, perIssue);
+    }
     let hit = perIssue.get(f.id);
-    if (!hit) perIssue.set(f.id, (hit = valuesOf(f, issue, site).map((v) => words(String(v)).map((w) => w.replace(/\*/g, '')))));
+    if (!hit) {
+      hit = valuesOf(f, issue, site).map((v) => words(String(v)).map((w) => w.replace(/\*/g, '')));
+      perIssue.set(f.id, hit);
+    }
     return hit;
   };
 }

@@ -19,7 +19,7 @@ export type JqlExpr =
   | { kind: 'or'; items: JqlExpr[] }
   | { kind: 'not'; expr: JqlExpr };
 
-export interface OrderBy {
+interface OrderBy {
   field: FieldRef;
   direction: 'ASC' | 'DESC';
 }
@@ -42,7 +42,7 @@ type Token =
 const RESERVED = new Set(['+', '.', ';', '?', '|', '*', '/', '%', '^', '$', '#', '@', '[', ']', '{', '}', '&']);
 const where = (pos: number): string => `(line 1, character ${pos + 1})`;
 
-export function tokenize(jql: string): Token[] {
+function tokenize(jql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < jql.length) {
@@ -166,12 +166,14 @@ class Parser {
     }
     if (this.isWord('IS')) {
       this.next();
-      const negated = this.isWord('NOT') ? (this.next(), true) : false;
+      const negated = this.isWord('NOT');
+      if (negated) this.next();
       const v = this.parseOperand();
       if (!('empty' in v)) throw new JqlError("Error in the JQL Query: The operator 'is' can only be used with EMPTY or NULL.");
       return { kind: 'is', field, negated };
     }
-    const negated = this.isWord('NOT') ? (this.next(), true) : false;
+    const negated = this.isWord('NOT');
+    if (negated) this.next();
     if (this.isWord('IN')) {
       this.next();
       if (this.next()?.t !== '(') throw new JqlError(`Error in the JQL Query: Expecting '(' after 'in'.`);

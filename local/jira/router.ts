@@ -13,7 +13,7 @@ export interface JiraRequest extends StubRequest {
 /** `violation`: the request breaks the API's rules (not just bad data) and is recorded as such. */
 export type JiraResponse = StubResponse & { violation?: boolean };
 
-export type JiraHandler = (req: JiraRequest, site: JiraSite) => JiraResponse;
+type JiraHandler = (req: JiraRequest, site: JiraSite) => JiraResponse;
 
 export interface Route {
   method: string;

@@ -1,13 +1,13 @@
 /** Issue writes and reads: create, bulk create, get, edit, comments, transitions, changelog. */
-import type { StubResponse } from '../http-kit';
 import { checkAdf } from './adf';
+import type { TransitionConfig } from './config';
 import { changelogBean, commentBean, issueBean, selectFields } from './issue-view';
 import { checkIssueInput, type InputProblems } from './issue-input';
 import { listParam, type JiraRequest, type JiraResponse, type Route } from './router';
 import type { ChangeItem, StoredIssue } from './store';
 import { issueNotFound, jiraError, protocolError, type JiraSite } from './site';
 
-export const MAX_BULK = 50;
+const MAX_BULK = 50;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -22,7 +22,7 @@ function createOne(body: unknown, site: JiraSite): CreateOutcome {
   if (!input.ok) return input;
   const requested = isObject(body) && isObject(body.transition) ? body.transition : undefined;
   const start = site.config.workflow.initialStatus;
-  let chosen;
+  let chosen: TransitionConfig | undefined;
   if (requested) {
     const id = typeof requested.id === 'string' || typeof requested.id === 'number' ? String(requested.id) : '';
     chosen = site.workflow.find(start, id);

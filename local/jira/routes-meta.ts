@@ -117,7 +117,7 @@ export const metaRoutes: Route[] = [
   {
     method: 'GET', template: '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}', kind: 'createmeta',
     handle: (req, site) => withProject(site, req.params.projectIdOrKey, () => {
-      if (!site.config.issueTypes.some((t) => t.id === req.params.issueTypeId)) return jiraError(404, ['Issue type with id ' + String(req.params.issueTypeId) + ' does not exist.']);
+      if (!site.config.issueTypes.some((t) => t.id === req.params.issueTypeId)) return jiraError(404, [`Issue type with id ${String(req.params.issueTypeId)} does not exist.`]);
       const all = site.fields.filter((f) => f.settable);
       // Paged like Jira: startAt / maxResults (default 50, at most 200).
       const startAt = Math.max(Number(queryValue(req.query, 'startAt') ?? 0), 0);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { queryValue, type StubResponse } from '../http-kit';
 import { issueBean, selectFields } from './issue-view';
 import { JqlError } from './jql';
-import { compileJql } from './jql-eval';
+import { compileJql, type CompiledQuery } from './jql-eval';
 import { listParam, type Route } from './router';
 import { jiraError, protocolError, type JiraSite } from './site';
 
@@ -76,7 +76,7 @@ function search(p: SearchParams, site: JiraSite): StubResponse {
   const jql = p.jql ?? '';
   if (p.reconcileIssues.length > MAX_RECONCILE) return protocolError(`reconcileIssues accepts at most ${MAX_RECONCILE} issue ids.`);
   if (p.reconcileIssues.some((id) => !/^\d+$/.test(id))) return protocolError('reconcileIssues must contain numeric issue ids.');
-  let compiled;
+  let compiled: CompiledQuery;
   try {
     compiled = compileJql(jql, site.jqlSite());
   } catch (err) {

@@ -17,7 +17,7 @@ import { jiraError, JiraSite } from './site';
 import type { StoredIssue } from './store';
 import { Throttle, type ThrottleScript, type WriteStorm } from './throttle';
 
-export interface Violation {
+interface Violation {
   method: string;
   path: string;
   status: number;
@@ -37,7 +37,7 @@ export interface TicketView {
   updated: string;
 }
 
-export interface SeedTicket {
+interface SeedTicket {
   summary: string;
   issueType?: string;
   status?: string;

@@ -49,7 +49,7 @@ const ROUTES: Array<[string, string, RegExp]> = [
   ['*', '/v1/integration/{identifier}', /^\/v1\/integration\/[^/]+$/],
 ];
 
-export function routeOf(method: string, path: string): string {
+function routeOf(method: string, path: string): string {
   const hit = ROUTES.find(([m, , re]) => (m === '*' || m === method) && re.test(path));
   return hit ? `${method} ${hit[1]}` : 'unmatched';
 }
@@ -115,7 +115,10 @@ function handle(state: ApiState, req: StubRequest): StubResponse {
       const prev = state.catalog.blueprints.get(id);
       if (!prev) return err(404, 'not_found', `Blueprint with identifier "${id}" was not found`);
       if (method === 'GET') return { status: 200, body: { ok: true, blueprint: withBlueprintDefaults(prev) } };
-      if (method === 'DELETE') return state.catalog.blueprints.delete(id), { status: 200, body: { ok: true } };
+      if (method === 'DELETE') {
+        state.catalog.blueprints.delete(id);
+        return { status: 200, body: { ok: true } };
+      }
       const next = (method === 'PUT' ? { ...b, identifier: id } : { ...prev, ...b, identifier: id }) as Blueprint;
       state.catalog.blueprints.set(id, structuredClone(next));
       return { status: 200, body: { ok: true, blueprint: withBlueprintDefaults(next) } };
@@ -163,7 +166,10 @@ function handle(state: ApiState, req: StubRequest): StubResponse {
       const hook = state.webhooks.get(id);
       if (!hook) return err(404, 'not_found', `Webhook with identifier "${id}" was not found`);
       if (method === 'GET') return { status: 200, body: { ok: true, integration: hook } };
-      if (method === 'DELETE') return state.webhooks.delete(id), { status: 200, body: { ok: true } };
+      if (method === 'DELETE') {
+        state.webhooks.delete(id);
+        return { status: 200, body: { ok: true } };
+      }
       return { status: 200, body: { ok: true, integration: state.webhooks.update(id, b as Partial<WebhookDefinition>, method === 'PUT') } };
     }
     case 'GET /v1/integration':
@@ -214,7 +220,10 @@ function bulkUpsert(state: ApiState, blueprint: string, entities: MappedEntity[]
   const errors: Array<{ identifier: string; index: number; statusCode: number; error: string; message: string }> = [];
   entities.forEach((e, index) => {
     const prev = state.catalog.get(blueprint, e.identifier);
-    if (prev && !flag('upsert')) return void errors.push({ identifier: e.identifier, index, statusCode: 409, error: 'identifier_taken', message: `Entity "${e.identifier}" already exists` });
+    if (prev && !flag('upsert')) {
+      errors.push({ identifier: e.identifier, index, statusCode: 409, error: 'identifier_taken', message: `Entity "${e.identifier}" already exists` });
+      return;
+    }
     if (prev && !flag('merge')) state.catalog.apply({ blueprint, operation: 'delete', entity: { identifier: e.identifier, properties: {}, relations: {} } });
     const failure = state.catalog.apply({ blueprint, operation: 'create', entity: { identifier: e.identifier, title: e.title, properties: e.properties ?? {}, relations: e.relations ?? {} } });
     if (failure) errors.push({ identifier: e.identifier, index, statusCode: 422, error: 'invalid_entity', message: failure.error });

@@ -14,7 +14,7 @@ export interface Blueprint {
   [key: string]: unknown;
 }
 
-export interface PropertySchema {
+interface PropertySchema {
   type: 'string' | 'number' | 'boolean' | 'object' | 'array';
   format?: string;
   enum?: unknown[];

@@ -49,7 +49,7 @@ export interface PortStub {
   stop(): Promise<void>;
 }
 
-export const PROJECT_BLUEPRINTS_DIR = path.resolve(__dirname, '..', '..', 'port', 'blueprints');
+const PROJECT_BLUEPRINTS_DIR = path.resolve(__dirname, '..', '..', 'port', 'blueprints');
 
 export function projectBlueprints(): Blueprint[] {
   return fs
@@ -62,7 +62,7 @@ export function projectBlueprints(): Blueprint[] {
 export async function startPortStub(opts: PortStubOptions = {}): Promise<PortStub> {
   const credentials = opts.credentials ?? { clientId: 'stub-client-id', clientSecret: 'stub-client-secret' };
   const catalog = new Catalog();
-  const addBlueprints = (bps: Blueprint[]): void => bps.forEach((bp) => catalog.blueprints.set(bp.identifier, structuredClone(bp)));
+  const addBlueprints = (bps: Blueprint[]): void => bps.forEach((bp) => { catalog.blueprints.set(bp.identifier, structuredClone(bp)); });
   if (opts.blueprints) addBlueprints(opts.blueprints === true ? projectBlueprints() : opts.blueprints);
   let ingestBaseUrl = '';
   const webhooks = new Webhooks(() => ingestBaseUrl);

@@ -9,7 +9,7 @@ import { seededRandom } from '../random';
  * and fixed latency, plus http-kit's count-based `next` faults. Processing happens after the
  * answer, like Port: the caller passes `accept` and decides what to do with the body.
  */
-export const MAX_INGEST_BYTES = 512 * 1024;
+const MAX_INGEST_BYTES = 512 * 1024;
 
 export interface ReceivedRequest {
   key: string;
@@ -38,7 +38,7 @@ export interface IngestFaultSettings {
   latencyMs: number;
 }
 
-export const NO_FAULTS: IngestFaultSettings = {
+const NO_FAULTS: IngestFaultSettings = {
   rateLimit: 0,
   retryAfterSec: 1,
   serverError: 0,
@@ -82,11 +82,12 @@ export class IngestFaults {
     if (scripted) return scripted.kind === 'status' ? (scripted.status === 429 ? 'rate-limit' : 'server-error') : scripted.kind;
     const s = this.settings;
     const r = this.random();
-    let edge = s.reset;
-    if (r < edge) return 'reset';
-    if (r < (edge += s.hang)) return 'hang';
-    if (r < (edge += s.rateLimit)) return 'rate-limit';
-    if (r < (edge += s.serverError)) return 'server-error';
+    const hang = s.reset + s.hang;
+    const rateLimit = hang + s.rateLimit;
+    if (r < s.reset) return 'reset';
+    if (r < hang) return 'hang';
+    if (r < rateLimit) return 'rate-limit';
+    if (r < rateLimit + s.serverError) return 'server-error';
     return undefined;
   }
 }

@@ -60,7 +60,10 @@ export class Processor {
         const seen = this.seen.get(hook.identifier) ?? new Set<string>();
         this.seen.set(hook.identifier, seen);
         const key = JSON.stringify(record.requestId);
-        if (seen.has(key)) return void (record.duplicate = true);
+        if (seen.has(key)) {
+          record.duplicate = true;
+          return;
+        }
         seen.add(key);
       }
     }

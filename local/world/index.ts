@@ -36,9 +36,9 @@ export interface WorldOptions {
 }
 
 export type WorldPiece = 'stand-ins' | 'moto';
-export type StartHook = <T>(piece: WorldPiece, start: () => Promise<T>, describe: (started: T) => string) => Promise<T>;
+type StartHook = <T>(piece: WorldPiece, start: () => Promise<T>, describe: (started: T) => string) => Promise<T>;
 
-export interface Checkpoint {
+interface Checkpoint {
   param: string;
   read(): Promise<string | undefined>;
   write(at: Date | string): Promise<void>;
@@ -182,4 +182,4 @@ function ssmCheckpoint(ssm: SSMClient, param: string): Checkpoint {
   };
 }
 
-export type { BlueprintEntities, EntityRow, HaloIssueRow, TicketRow } from './rows';
+export type { BlueprintEntities, HaloIssueRow, TicketRow } from './rows';

@@ -23,7 +23,7 @@ export interface TicketRow {
   history: Array<{ at: string; from: string; to: string }>;
 }
 
-export interface EntityRow {
+interface EntityRow {
   identifier: string;
   title: string;
   /** The AWS account the entity belongs to (its `account` relation), when it has one. */

@@ -7,10 +7,10 @@ import { DEAD_LETTER_ATTRIBUTE } from '../../functions/portForwarder/dead-letter
  */
 
 /** Attributes portForwarder sets when it dead-letters a record. */
-export const FORWARDER_ATTRIBUTE = DEAD_LETTER_ATTRIBUTE;
+const FORWARDER_ATTRIBUTE = DEAD_LETTER_ATTRIBUTE;
 
 /** Attributes EventBridge adds to an event it could not deliver to its target (rule-dlq docs). */
-export const EVENTBRIDGE_ATTRIBUTE = {
+const EVENTBRIDGE_ATTRIBUTE = {
   ruleArn: 'RULE_ARN',
   targetArn: 'TARGET_ARN',
   errorCode: 'ERROR_CODE',
@@ -20,10 +20,10 @@ export const EVENTBRIDGE_ATTRIBUTE = {
 } as const;
 
 /** Set by `dlq replay` on what it puts back, so a record that keeps failing shows how often it was retried. */
-export const REPLAY_COUNT_ATTRIBUTE = 'replayCount';
+const REPLAY_COUNT_ATTRIBUTE = 'replayCount';
 
 /** Attributes that describe the failure: meaningless once the message is back on the events queue. */
-export const FAILURE_ATTRIBUTES: ReadonlySet<string> = new Set([
+const FAILURE_ATTRIBUTES: ReadonlySet<string> = new Set([
   FORWARDER_ATTRIBUTE.reason,
   FORWARDER_ATTRIBUTE.errorClass,
   FORWARDER_ATTRIBUTE.receiveCount,
@@ -35,7 +35,7 @@ export const FAILURE_ATTRIBUTES: ReadonlySet<string> = new Set([
  * - `eventbridge`: EventBridge could not deliver the event to the events queue;
  * - `redrive`: moved by SQS after maxReceiveCount receives; SQS records no reason.
  */
-export type LetterKind = 'forwarder' | 'eventbridge' | 'redrive';
+type LetterKind = 'forwarder' | 'eventbridge' | 'redrive';
 
 export const REDRIVE_REASON = 'no reason recorded: moved by SQS redrive after maxReceiveCount failed receives (transient failures, or the function crashed/timed out)';
 
@@ -69,7 +69,7 @@ const count = (v: string | undefined): number | undefined => {
 };
 
 /** The source an event (`source`) or a Port entity (`blueprint`) names in its body. */
-export function sourceOfBody(body: string): string | undefined {
+function sourceOfBody(body: string): string | undefined {
   try {
     const p = JSON.parse(body) as unknown;
     if (typeof p !== 'object' || p === null || Array.isArray(p)) return undefined;

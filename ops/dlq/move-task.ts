@@ -17,7 +17,7 @@ export interface MoveTaskStatus {
 }
 
 /** Errors that mean "this endpoint has no move task" rather than "this move failed". */
-export function isUnsupported(err: unknown): boolean {
+function isUnsupported(err: unknown): boolean {
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   if (/^(UnsupportedOperation|InvalidAction|UnknownOperation(Exception)?|NotImplemented|AWS\.SimpleQueueService\.UnsupportedOperation)$/.test(e.name ?? '')) return true;
   // An emulator without the action answers with an HTML error page the SDK cannot parse.

@@ -52,7 +52,7 @@ export function pacer(ratePerSecond: number, sleep: (ms: number) => Promise<void
 }
 
 /** Sent to the events queue but not deleted from the DLQ: they will reappear there. */
-export class PartialReplayError extends AppError {}
+class PartialReplayError extends AppError {}
 
 export async function replayByCopy(sqs: Sqs, dlqUrl: string, eventsQueueUrl: string, opts: CopyOptions): Promise<CopyReport> {
   const report: CopyReport = { matched: [], moved: [], failed: [], skipped: 0 };

@@ -15,7 +15,7 @@ export function formatAge(ms: number | undefined): string {
 
 const clip = (s: string, width: number): string => (s.length > width ? `${s.slice(0, width - 1)}…` : s);
 
-export function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, lastColumnWidth = 80): string[] {
+function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, lastColumnWidth = 80): string[] {
   const clipped = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? clip(cell, lastColumnWidth) : cell)));
   const widths = headers.map((h, i) => Math.max(h.length, ...clipped.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();

@@ -43,7 +43,7 @@ export function runDoctor(argv: readonly string[], io: Io): Promise<number> {
 
 async function doctor(opts: DoctorOptions, io: Io): Promise<number> {
   const env = withEnvFile(io.env, opts.envFile);
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(env);
   } catch (err) {
@@ -74,7 +74,12 @@ async function jiraCredentials(env: Record<string, string | undefined>, opts: Do
   const region = opts.region ?? env.AWS_REGION;
   let ssm: SSMClient | undefined;
   let kms: KMSClient | undefined;
-  const lazyKms = { send: ((cmd: never) => (kms ??= new KMSClient({ region, maxAttempts: 2 })).send(cmd)) as KMSClient['send'] };
+  const lazyKms = {
+    send: ((cmd: never) => {
+      kms ??= new KMSClient({ region, maxAttempts: 2 });
+      return kms.send(cmd);
+    }) as KMSClient['send'],
+  };
   const functionName = `halo-jira-port-${opts.stage}-jiraSync`;
   const one = async (name: 'JIRA_API_USER' | 'JIRA_API_TOKEN'): Promise<string> => {
     const param = env[`${name}_SSM_PARAM`]?.trim();

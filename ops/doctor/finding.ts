@@ -3,7 +3,7 @@ import type { SyncConfig } from '../../functions/jiraSync/config';
 import type { JiraClient } from '../../functions/jiraSync/clients/jira';
 
 /** What every doctor check speaks: its finding, the Jira it asks, and what earlier checks found. */
-export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
+type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export interface CheckResult {
   id: string;

@@ -33,7 +33,7 @@ export function orgClients(region: string): OrgClients & { destroy(): void } {
   const sts = new STSClient({ region });
   const organizations = new OrganizationsClient({ region });
   const cloudformation = new CloudFormationClient({ region });
-  return { sts, organizations, cloudformation, destroy: () => [sts, organizations, cloudformation].forEach((c) => c.destroy()) };
+  return { sts, organizations, cloudformation, destroy: () => [sts, organizations, cloudformation].forEach((c) => { c.destroy(); }) };
 }
 
 const named = (err: unknown, ...names: string[]): boolean => names.includes((err as { name?: string }).name ?? '');

@@ -63,7 +63,7 @@ export function checkRequest(r: OrgInstallRequest): string[] {
   return problems;
 }
 
-export const hubBusArnOf = (stage: string, region: string, account: string): string => `arn:aws:events:${region}:${account}:event-bus/halo-jira-port-${stage}-org`;
+const hubBusArnOf = (stage: string, region: string, account: string): string => `arn:aws:events:${region}:${account}:event-bus/halo-jira-port-${stage}-org`;
 
 export function planOrgInstall(req: OrgInstallRequest, state: OrgState, spokeTemplate: string, externalIdSet: boolean): OrgPlan {
   const blockers: string[] = [];

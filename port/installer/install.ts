@@ -46,13 +46,13 @@ export interface InstallResult {
   deployExitCode?: number;
 }
 
-export const WEBHOOK_TITLE = 'AWS events (halo-jira-port)';
+const WEBHOOK_TITLE = 'AWS events (halo-jira-port)';
 const VERSION = '0.1.0';
 
 /** A webhook signing secret: 256 random bits, URL-safe. */
-export const newWebhookSecret = (): string => randomBytes(32).toString('base64url');
+const newWebhookSecret = (): string => randomBytes(32).toString('base64url');
 
-export function desiredWebhook(identifier: string, sources: string[], secret: string): Json {
+function desiredWebhook(identifier: string, sources: string[], secret: string): Json {
   return {
     identifier,
     title: WEBHOOK_TITLE,

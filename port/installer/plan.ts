@@ -28,7 +28,7 @@ export function parseWebhookRef(value: string | undefined): WebhookRef {
 
 export type Action = 'create' | 'update' | 'unchanged';
 
-export function deepEqual(a: unknown, b: unknown): boolean {
+function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
@@ -56,7 +56,7 @@ export function decide(desired: Record<string, unknown>, current: Record<string,
 }
 
 /** Fallback only: Port's own `url` in the webhook response is always preferred. */
-export function ingestHostFor(apiBaseUrl: string): string | undefined {
+function ingestHostFor(apiBaseUrl: string): string | undefined {
   const host = new URL(apiBaseUrl).host;
   const known: Record<string, string> = { 'api.port.io': 'https://ingest.port.io', 'api.us.port.io': 'https://ingest.us.port.io', 'api.getport.io': 'https://ingest.getport.io' };
   return known[host];

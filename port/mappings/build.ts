@@ -57,7 +57,7 @@ export function loadBlueprints(): BlueprintFile[] {
     }
     ordered.push(b);
   };
-  all.forEach((b) => visit(b, []));
+  all.forEach((b) => { visit(b, []); });
   return ordered;
 }
 

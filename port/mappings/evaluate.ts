@@ -6,7 +6,7 @@ import { jq as defaultEngine, type JqEngine } from './jq';
  * are jq expressions over `{body, headers, queryParams, item}`. Used by the Port stand-in, the
  * preview CLI and the mapping tests, so all three agree by construction.
  */
-export type MappingOperation = 'create' | 'delete' | { type: 'create' } | { type: 'delete'; deleteDependents?: boolean };
+type MappingOperation = 'create' | 'delete' | { type: 'create' } | { type: 'delete'; deleteDependents?: boolean };
 
 export interface WebhookMapping {
   blueprint: string;
@@ -190,7 +190,10 @@ export async function evaluateWebhook(
   const groups = new Map<string, number[]>();
   locations.forEach((loc, i) => {
     if (!loc) return;
-    if (loc.error !== undefined || !loc.path) return void results.push({ m: i, k: null, error: loc.error ?? 'itemsToParse failed' });
+    if (loc.error !== undefined || !loc.path) {
+      results.push({ m: i, k: null, error: loc.error ?? 'itemsToParse failed' });
+      return;
+    }
     const key = JSON.stringify(loc.path);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });

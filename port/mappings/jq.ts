@@ -6,7 +6,7 @@ import { loadJq, type Jq } from 'jq-wasm';
  * with `--argjson` and programs run with `-n`. argv lives on the wasm stack, hence MAX_INPUT_BYTES
  * (measured: 900 KiB works, 2 MiB crashes the instance; Port's own limit is 512 KiB per request).
  */
-export const MAX_INPUT_BYTES = 900 * 1024;
+const MAX_INPUT_BYTES = 900 * 1024;
 
 export class JqEngine {
   private instance?: Promise<Jq>;
@@ -23,8 +23,9 @@ export class JqEngine {
     if (bytes > MAX_INPUT_BYTES) {
       throw new Error(`jq input is ${bytes} bytes; the wasm engine accepts at most ${MAX_INPUT_BYTES}`);
     }
-    const jq = await (this.instance ??= loadJq());
-    let res;
+    this.instance ??= loadJq();
+    const jq = await this.instance;
+    let res: ReturnType<Jq['raw']>;
     try {
       res = jq.raw(null, program, flags);
     } catch (err) {

@@ -1,5 +1,5 @@
-import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListAccountsCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 
 /**
  * The organisation's accounts × regions as targets for a per-account job (portResync's listers):
@@ -17,7 +17,7 @@ export interface Target {
 }
 
 /** Temporary credentials, in the shape every AWS SDK v3 client accepts. */
-export interface AwsCredentialIdentity {
+interface AwsCredentialIdentity {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -31,7 +31,7 @@ export interface ClientConfig {
   credentials?: AwsCredentialIdentity;
 }
 
-export type FailureKind = 'assume-refused' | 'throttled' | 'deadline' | 'failed';
+type FailureKind = 'assume-refused' | 'throttled' | 'deadline' | 'failed';
 
 export interface TargetFailure {
   kind: FailureKind;
@@ -71,11 +71,11 @@ export async function forEachTarget<R>(
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const deadlineMs = opts.deadlinePerTargetMs ?? 60_000;
   const results = new Array<TargetResult<R>>(targets.length);
-  let next = 0;
+  const queue = targets.entries();
   const worker = async (): Promise<void> => {
-    while (next < targets.length) {
-      const i = next++;
-      results[i] = await runOne(targets[i]!, fn, opts.access, deadlineMs);
+    for (let taken = queue.next(); !taken.done; taken = queue.next()) {
+      const [i, target] = taken.value;
+      results[i] = await runOne(target, fn, opts.access, deadlineMs);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
@@ -110,12 +110,12 @@ async function runOne<R>(
   }
 }
 
-export class DeadlineError extends Error {
+class DeadlineError extends Error {
   override name = 'DeadlineError';
 }
 
 /** The role could not be assumed: the account has no spoke role, or it does not trust us. */
-export class AssumeRoleRefused extends Error {
+class AssumeRoleRefused extends Error {
   override name = 'AssumeRoleRefused';
   constructor(readonly roleArn: string, readonly code: string, message: string) {
     super(`AssumeRole ${roleArn} refused (${code}): ${message}`);
@@ -124,7 +124,7 @@ export class AssumeRoleRefused extends Error {
 
 const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/;
 
-export function classify(err: unknown): TargetFailure {
+function classify(err: unknown): TargetFailure {
   const e = err as { name?: string; message?: string } | undefined;
   const code = e?.name;
   const message = e?.message ?? String(err);
@@ -146,7 +146,7 @@ export interface SpokeRoleOptions {
   durationSeconds?: number;
 }
 
-export const spokeRoleArn = (accountId: string, roleName: string, partition = 'aws'): string => `arn:${partition}:iam::${accountId}:role/${roleName}`;
+const spokeRoleArn = (accountId: string, roleName: string, partition = 'aws'): string => `arn:${partition}:iam::${accountId}:role/${roleName}`;
 
 /**
  * Access by AssumeRole of the spoke role with the external id; one AssumeRole per account, shared by
@@ -208,7 +208,7 @@ export async function resolveTargets(sel: TargetSelection): Promise<Target[]> {
 }
 
 /** Organizations ListAccounts, every page, ACTIVE accounts only (`State`, or the older `Status`). */
-export async function activeAccounts(organizations?: Pick<OrganizationsClient, 'send'>): Promise<Array<{ accountId: string; accountName?: string }>> {
+async function activeAccounts(organizations?: Pick<OrganizationsClient, 'send'>): Promise<Array<{ accountId: string; accountName?: string }>> {
   if (!organizations) throw new Error('no account list configured and no Organizations client to list the organisation');
   const out: Array<{ accountId: string; accountName?: string }> = [];
   let NextToken: string | undefined;

@@ -12,7 +12,7 @@ import COMMON from './settings.json';
  *  - `optional` (secrets only): the function runs without it, e.g. the webhook signing secret.
  * The parse rules (type, bounds, expected form) live in the function's config.ts.
  */
-export interface SettingDeclaration {
+interface SettingDeclaration {
   readonly default?: string;
   readonly secret?: boolean;
   readonly from?: string;

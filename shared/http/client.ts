@@ -146,8 +146,9 @@ export class HttpClient {
 
   private resolve(path: string, params: RequestOptions['params']): URL {
     const absolute = /^https?:\/\//i.test(path);
-    if (!absolute && !this.opts.baseURL) throw new TypeError(`${this.opts.service}: relative URL ${path} without a baseURL`);
-    const url = new URL(absolute ? path : `${this.opts.baseURL!.replace(/\/$/, '')}/${path.replace(/^\//, '')}`);
+    const { baseURL } = this.opts;
+    if (!absolute && !baseURL) throw new TypeError(`${this.opts.service}: relative URL ${path} without a baseURL`);
+    const url = new URL(absolute || !baseURL ? path : `${baseURL.replace(/\/$/, '')}/${path.replace(/^\//, '')}`);
     for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined) url.searchParams.append(k, String(v));
     return url;
   }

@@ -13,7 +13,7 @@ export interface ProxySettings {
 }
 
 /** NO_PROXY entries: `*`, host names (the host and its sub-domains), `host:port`, IP literals and CIDR ranges. */
-export interface NoProxy {
+interface NoProxy {
   all: boolean;
   domains: ReadonlyArray<{ domain: string; port?: number }>;
   ranges: BlockList;
@@ -73,9 +73,10 @@ function parseNoProxy(raw: string): NoProxy {
   for (const entry of raw.toLowerCase().split(/[\s,]+/).filter(Boolean)) {
     if (entry === '*') noProxy.all = true;
     const cidr = /^(.+)\/(\d{1,3})$/.exec(entry);
-    const family = isIP(cidr ? cidr[1]! : entry.replace(/^\[|\]$/g, ''));
+    const address = cidr?.[1] ?? entry.replace(/^\[|\]$/g, '');
+    const family = isIP(address);
     if (cidr && family !== 0) {
-      noProxy.ranges.addSubnet(cidr[1]!, Number(cidr[2]), family === 4 ? 'ipv4' : 'ipv6');
+      noProxy.ranges.addSubnet(address, Number(cidr[2]), family === 4 ? 'ipv4' : 'ipv6');
       continue;
     }
     if (family !== 0) {
@@ -84,7 +85,7 @@ function parseNoProxy(raw: string): NoProxy {
     }
     // `host:port`, `[v6]:port`, `.example.com`, `*.example.com`
     const withPort = /^(.*):(\d+)$/.exec(entry);
-    const host = (withPort ? withPort[1]! : entry).replace(/^\[|\]$/g, '').replace(/^\*?\.?/, '');
+    const host = (withPort?.[1] ?? entry).replace(/^\[|\]$/g, '').replace(/^\*?\.?/, '');
     if (host === '') continue;
     noProxy.domains.push(withPort ? { domain: host, port: Number(withPort[2]) } : { domain: host });
   }

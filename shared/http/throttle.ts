@@ -139,8 +139,9 @@ export class ThrottleGate {
   }
 
   private pump(): void {
-    while (!this.pause && this.inFlight < this.limit && this.waiting.length > 0) {
-      const next = this.waiting.shift()!;
+    while (!this.pause && this.inFlight < this.limit) {
+      const next = this.waiting.shift();
+      if (!next) break;
       next.cancel?.();
       next.grant(this.permit());
     }

@@ -116,7 +116,7 @@ export function secrets<K extends string>(opts: SecretsOptions<K>): MiddlewareOb
     before: async (request) => {
       const [fromEnv, fromSsm] = await Promise.all([decryptOnce(request.context.functionName), ssmValues()]);
       const next = new Secrets(new Map([...fromEnv, ...fromSsm]));
-      if (!current || !current.sameAs(next)) {
+      if (!current?.sameAs(next)) {
         opts.check?.(next);
         current = next;
       }

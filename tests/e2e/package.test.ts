@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, sls } from './portForwarder/sls';
+import { sls } from './portForwarder/sls';
 
 /**
  * `sls package --stage dev` with no AWS credentials and no network, then cfn-lint on the result,
@@ -10,7 +10,6 @@ import { ROOT, sls } from './portForwarder/sls';
  */
 jest.setTimeout(240_000);
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildEventPattern, loadDefinitions } = require('../../resources/event-pattern.js');
 
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }>; Outputs: Record<string, unknown> };

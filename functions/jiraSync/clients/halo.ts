@@ -156,7 +156,7 @@ export class HaloClient implements HaloApi {
 
 /** `{server: {...}}` from /v1/servers/{id} → the server; `{finding}` / `{event}` likewise. */
 function unwrap(path: string, data: Record<string, unknown>): unknown {
-  const segments = path.split('?')[0]!.split('/').filter(Boolean);
+  const segments = (path.split('?')[0] ?? '').split('/').filter(Boolean);
   const collection = segments[segments.length - 2] ?? '';
   const singular = collection.replace(/ies$/, 'y').replace(/s$/, '');
   for (const key of [singular, 'finding', 'event', 'image', 'asset']) {

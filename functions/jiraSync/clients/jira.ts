@@ -1,7 +1,7 @@
 import { HttpClient } from '../../../shared/http/client';
 import { NO_DEADLINE, withRetry, type Deadline } from '../../../shared/http/retry';
 import { ThrottleGate, type ThrottleStats } from '../../../shared/http/throttle';
-import { ConfigError, HttpError, PermanentError, RetryableError } from '../../../shared/errors';
+import { ConfigError, HttpError, RetryableError } from '../../../shared/errors';
 import { haloIdOf, type CreateMetaField, type JiraField, type ResolvedField } from '../fields';
 import type { Ticket } from '../model';
 import type { AdfDoc } from '../render';
@@ -94,8 +94,8 @@ export interface JiraClientOptions {
   gate?: ThrottleGate;
 }
 
-export const BULK_CREATE_MAX = 50;
-export const BULK_TRANSITION_MAX = 1000;
+const BULK_CREATE_MAX = 50;
+const BULK_TRANSITION_MAX = 1000;
 const RECONCILE_MAX = 50;
 /** Socket timeout of one Jira request; a write is only sent when this much time is left. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -124,7 +124,7 @@ export class JiraClient implements JiraApi {
   /** Requests made, by kind ('search', 'create', 'transitions', 'transition', 'issue', 'comment', 'field', 'createmeta', 'bulkTransition', 'bulkProgress'). */
   readonly requests: Record<string, number> = {};
 
-  constructor(private readonly opts: JiraClientOptions) {
+  constructor(opts: JiraClientOptions) {
     const basic = Buffer.from(`${opts.user}:${opts.token}`).toString('base64');
     this.gate = opts.gate ?? new ThrottleGate({ maxConcurrency: opts.maxSockets ?? 20 });
     this.http = new HttpClient({
@@ -299,7 +299,7 @@ export class JiraClient implements JiraApi {
       const failed = progress?.failedAccessibleIssues ?? {};
       for (const id of ids) {
         if (moved.has(id)) outcome.moved.push(id);
-        else if (failed[id]) outcome.failed.push({ issueId: id, reason: failed[id]!.join('; ') || 'no reason given' });
+        else if (failed[id]) outcome.failed.push({ issueId: id, reason: failed[id]?.join('; ') || 'no reason given' });
         else outcome.pending.push(id);
       }
     }

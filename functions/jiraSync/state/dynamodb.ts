@@ -27,7 +27,7 @@ import type { Lease, LedgerEntry, RetryItem, SyncStateStore } from './store';
  * retry) + `sk` (Halo id, or `run` for the lease), TTL attribute `ttl` (epoch seconds). Reads are
  * strongly consistent; the lease is a conditional write. Only I/O here: the rules are in rules.ts.
  */
-export const TTL_ATTRIBUTE = 'ttl';
+const TTL_ATTRIBUTE = 'ttl';
 
 /** The state table could not be used (missing, throttled, unreachable): the run must stop. */
 export class StateStoreError extends AppError {}

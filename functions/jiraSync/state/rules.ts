@@ -7,12 +7,12 @@ import type { Lease, LedgerEntry, RetryItem } from './store';
  * item is tried again, who holds the run lease. Adapters only store what these decide.
  */
 
-export const MINUTE = 60_000;
+const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
 /** Second failure waits this long; each further one doubles it, up to a day. */
-export const RETRY_BASE_MS = 15 * MINUTE;
+const RETRY_BASE_MS = 15 * MINUTE;
 /** How long a resolved ledger entry is kept after search is trusted to show its ticket. */
-export const LEDGER_KEEP_MS = DAY;
+const LEDGER_KEEP_MS = DAY;
 
 export type CreateGate =
   /** No unresolved create: create if the plan says so. */
@@ -26,7 +26,7 @@ export type CreateGate =
  * (no strongly consistent read can find a ticket whose key never reached us).
  */
 export function createGate(entry: LedgerEntry | undefined, nowMs: number, searchLagBoundMs: number): CreateGate {
-  if (!entry || entry.state !== 'intent') return { kind: 'free' };
+  if (entry?.state !== 'intent') return { kind: 'free' };
   const untilMs = entry.at + searchLagBoundMs;
   if (nowMs >= untilMs) return { kind: 'free' };
   return {

@@ -8,9 +8,9 @@ import type { StoredEntity } from '../diff';
  * Retry-After / x-ratelimit-reset): token, blueprint entity search (paged by `next`), bulk upsert
  * (≤ 20 per request, 207 = partial success) and bulk delete (≤ 100 per request).
  */
-export const BULK_UPSERT_MAX = 20;
-export const BULK_DELETE_MAX = 100;
-export const SEARCH_PAGE = 1000;
+const BULK_UPSERT_MAX = 20;
+const BULK_DELETE_MAX = 100;
+const SEARCH_PAGE = 1000;
 
 export interface WriteFailure {
   blueprint: string;

@@ -11,9 +11,9 @@ import type { PortEntity } from '../../../port/mappings/definitions';
  * request, the same envelope as the forwarder's (`{id, source, items}`; the id is unique per
  * request, so Port's de-duplication by `.body.id` never drops a resync write).
  */
-export const INGEST_SOURCE = 'halo-jira-port/portResync';
-export const INGEST_MAX_ITEMS = 500;
-export const INGEST_MAX_BYTES = 512 * 1024;
+const INGEST_SOURCE = 'halo-jira-port/portResync';
+const INGEST_MAX_ITEMS = 500;
+const INGEST_MAX_BYTES = 512 * 1024;
 
 export interface PortIngestOptions {
   webhookUrl: string;
@@ -49,7 +49,7 @@ export class PortIngestWriter {
 }
 
 /** Packs items in order into bodies of ≤ 500 items and ≤ 512 KiB. */
-export function requestBodies(entities: readonly PortEntity[], newId: () => string = randomUUID): string[] {
+function requestBodies(entities: readonly PortEntity[], newId: () => string = randomUUID): string[] {
   const bodies: string[] = [];
   let items: string[] = [];
   let bytes = 0;

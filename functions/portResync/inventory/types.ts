@@ -35,7 +35,7 @@ export interface ListContext {
 export type Lister = (ctx: ListContext) => Promise<Listing>;
 
 /** Stop listing this long before the deadline: room to write what was listed. */
-export const LISTING_RESERVE_MS = 5_000;
+const LISTING_RESERVE_MS = 5_000;
 
 export const outOfTime = (deadline: Deadline): boolean => deadline.remainingMs() < LISTING_RESERVE_MS;
 

@@ -32,7 +32,7 @@ function badge(text, kind) {
 const slug = (s) => String(s).toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
 function fillBody(tbody, rows, columns, emptyText) {
-  const focusedKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : undefined;
+  const focusedKey = document.activeElement?.dataset ? document.activeElement.dataset.key : undefined;
   tbody.replaceChildren();
   if (rows.length === 0) {
     tbody.append(el('tr', {}, el('td', { colspan: columns, class: 'empty', text: emptyText })));

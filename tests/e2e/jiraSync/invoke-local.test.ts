@@ -58,10 +58,10 @@ describe('jiraSync through sls invoke local', () => {
 
     const active = world.halo.issues().filter((i) => i.status === 'active').slice(0, 50);
     const base = Date.parse(first.checkpointAfter);
-    active.forEach((i, n) => world.halo.resolveIssue(i.id, new Date(base + 60_000 + n * 1000)));
+    active.forEach((i, n) => { world.halo.resolveIssue(i.id, new Date(base + 60_000 + n * 1000)); });
     expect((await invoke()).actions).toMatchObject({ close: 50, create: 0 });
 
-    active.slice(0, 10).forEach((i, n) => world.halo.reactivateIssue(i.id, new Date(base + 200_000 + n * 1000)));
+    active.slice(0, 10).forEach((i, n) => { world.halo.reactivateIssue(i.id, new Date(base + 200_000 + n * 1000)); });
     expect((await invoke()).actions).toMatchObject({ reopen: 10, create: 0, close: 0 });
 
     const target = active[0]!;

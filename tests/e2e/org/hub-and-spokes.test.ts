@@ -101,7 +101,7 @@ describe('organisation: hub + spokes in moto', () => {
     expect(await runOrgInstall([...args, '--apply'], io, { clients, deploy })).toBe(0);
     expect(lines.join('\n')).toContain('StackSet halo-jira-port-orge2e-spoke: unchanged');
     expect(lines.join('\n')).toContain('instances: none to add (2 existing)');
-    [organizations, cloudformation, sts].forEach((c) => c.destroy());
+    [organizations, cloudformation, sts].forEach((c) => { c.destroy(); });
   });
 
   it("events on each member's default bus reach the hub's events queue through the StackSet's spoke rules", async () => {
@@ -135,7 +135,7 @@ describe('organisation: hub + spokes in moto', () => {
     expect(targets.map((t) => t.accountId).sort()).toEqual([MOTO_ACCOUNT, ...members].sort());
     const results = await forEachTarget(
       targets,
-      async (t, config) => {
+      async (_target, config) => {
         const sqs = new SQSClient({ ...config, endpoint: moto.endpoint, credentials: config.credentials ?? base().credentials });
         const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));
         sqs.destroy();
@@ -143,7 +143,7 @@ describe('organisation: hub + spokes in moto', () => {
       },
       { concurrency: 2, deadlinePerTargetMs: 20_000, access: assumeSpokeRole({ sts, hubAccountId: MOTO_ACCOUNT, roleName: 'halo-jira-port-resync', externalId: 'e2e-external-id' }) },
     );
-    [organizations, sts].forEach((c) => c.destroy());
+    [organizations, sts].forEach((c) => { c.destroy(); });
     const byAccount = Object.fromEntries(results.map((r) => [r.target.accountId, r.ok ? [...new Set(r.value)] : r.failure.kind]));
     // Each target answered with its own account's queues: the spoke DLQ lives in the member accounts only.
     expect(byAccount[MOTO_ACCOUNT]).toEqual([MOTO_ACCOUNT]);

@@ -38,7 +38,7 @@ it('many closes of existing tickets go as one bulk transition task; without "Mak
   await syncIn(world);
   const active = world.halo.issues().filter((i) => i.status === 'active');
   const later = (n: number): Date => new Date(Date.now() + n * 1000);
-  active.slice(0, 15).forEach((i, n) => world.halo.resolveIssue(i.id, later(n)));
+  active.slice(0, 15).forEach((i, n) => { world.halo.resolveIssue(i.id, later(n)); });
   const before = world.jira.counts();
   const bulk = await syncIn(world);
   const after = world.jira.counts();
@@ -46,7 +46,7 @@ it('many closes of existing tickets go as one bulk transition task; without "Mak
   expect([after.bulkTransition - before.bulkTransition, after.transition - before.transition]).toEqual([1, 0]);
 
   world.jira.denyPermission('BULK_CHANGE');
-  active.slice(15, 27).forEach((i, n) => world.halo.resolveIssue(i.id, later(30 + n)));
+  active.slice(15, 27).forEach((i, n) => { world.halo.resolveIssue(i.id, later(30 + n)); });
   const one = await syncIn(world);
   const last = world.jira.counts();
   expect(one.bulkTransitions.refused).toBe(true);

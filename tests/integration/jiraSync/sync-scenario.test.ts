@@ -32,13 +32,13 @@ describe('jiraSync scenario against the stand-ins', () => {
 
     const toResolve = issues.filter((i) => i.status === 'active').slice(0, 50);
     const base = Date.parse(second.checkpointAfter);
-    toResolve.forEach((i, n) => world.halo.resolveIssue(i.id, new Date(base + 60_000 + n * 1000)));
+    toResolve.forEach((i, n) => { world.halo.resolveIssue(i.id, new Date(base + 60_000 + n * 1000)); });
     const third = await syncIn(world);
     expect(third.actions).toMatchObject({ close: 50, create: 0, reopen: 0, comment: 0 });
     for (const i of toResolve) expect(ticketsByHalo(world.jira).get(i.id)!.map((t) => t.status)).toEqual(['Closed']);
 
     const toReactivate = toResolve.slice(0, 10);
-    toReactivate.forEach((i, n) => world.halo.reactivateIssue(i.id, new Date(base + 200_000 + n * 1000)));
+    toReactivate.forEach((i, n) => { world.halo.reactivateIssue(i.id, new Date(base + 200_000 + n * 1000)); });
     const fourth = await syncIn(world);
     expect(fourth.actions).toMatchObject({ reopen: 10, create: 0, close: 0 });
     for (const i of toReactivate) expect(ticketsByHalo(world.jira).get(i.id)!.map((t) => t.status)).toEqual(['Open']);

@@ -14,7 +14,10 @@ if (!motoAvailable()) console.warn(`world tests with moto skipped: ${MOTO_MISSIN
 
 const listening = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
-    const sock = net.connect({ port, host: '127.0.0.1' }, () => (sock.destroy(), resolve(true)));
+    const sock = net.connect({ port, host: '127.0.0.1' }, () => {
+      sock.destroy();
+      resolve(true);
+    });
     sock.on('error', () => resolve(false));
   });
 

@@ -9,7 +9,7 @@ describe('env file', () => {
     expect(env).toEqual({ A: '1', B: 'x #y', C: 'a"b\n', D: 'plain', E: '' });
   });
   test.each(['NOPE', '1A=x', 'A="open'])('%s is a usage error naming the line', (line) => {
-    expect(() => parseEnvFile(`OK=1\n${line}`, '.env')).toThrow(new RegExp(`^\\.env:2: `));
+    expect(() => parseEnvFile(`OK=1\n${line}`, '.env')).toThrow(/^\.env:2: /);
     expect(() => parseEnvFile(line, 'f')).toThrow(UsageError);
   });
 });

@@ -203,7 +203,10 @@ describe('port:install against the Port stand-in', () => {
     const once = () => install({
       clientId: port.credentials.clientId, clientSecret: port.credentials.clientSecret, portBaseUrl: port.apiUrl,
       eventSources: ['aws.ec2', 'aws.s3'], stage: 'dev', portOnly: false, dryRun: false, out: (l) => lines.push(l), secrets,
-      deploy: (cmd) => (calls.push({ env: cmd.env, args: cmd.args }), 0),
+      deploy: (cmd) => {
+        calls.push({ env: cmd.env, args: cmd.args });
+        return 0;
+      },
     });
     const result = await once();
     const env = {

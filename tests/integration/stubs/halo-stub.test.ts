@@ -1,7 +1,7 @@
 import { demoIssues, haloInstant, HALO_ROUTES, lastChangeOf, makeHaloIssue, startHaloStub, type HaloIssue, type HaloStub } from '../../../local/halo';
 
 // The Halo stand-in itself: auth, paging, filters, describe/asset/finding routes, faults, request log.
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 async function tokenFor(stub: HaloStub, key = stub.apiKey, secret = stub.apiSecret): Promise<Response> {
   return fetch(`${stub.url}/oauth/access_token?grant_type=client_credentials`, {

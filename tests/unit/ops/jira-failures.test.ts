@@ -51,7 +51,11 @@ describe('npm run jira:failures (the CLI kit)', () => {
   it('list reads the table named by JIRA_SYNC_STATE_TABLE (or --table) and exits 0', async () => {
     const tables: string[] = [];
     const s = seeded();
-    const deps = { store: (t: string) => (tables.push(t), s), now: () => T };
+    const store = (t: string) => {
+      tables.push(t);
+      return s;
+    };
+    const deps = { store, now: () => T };
     const a = io({ JIRA_SYNC_STATE_TABLE: 'from-env' });
     expect(await runFailures(['list', '--json'], a, deps)).toBe(EXIT.ok);
     expect(JSON.parse(a.lines.out.join('\n')).map((r: { haloId: string }) => r.haloId)).toEqual(['a', 'b']);

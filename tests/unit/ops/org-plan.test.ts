@@ -47,7 +47,7 @@ describe('org:install plan', () => {
 
   it('a new template or parameter updates the StackSet; a new region adds only that region', () => {
     const first = planOrgInstall(req, fresh, TEMPLATE, true);
-    expect(planOrgInstall(req, deployed(first), TEMPLATE + '# changed\n', true).stackSet).toBe('update');
+    expect(planOrgInstall(req, deployed(first), `${TEMPLATE}# changed\n`, true).stackSet).toBe('update');
     expect(planOrgInstall({ ...req, hubResyncRoleArn: '' }, deployed(first), TEMPLATE, true).stackSet).toBe('update');
     const wider = planOrgInstall({ ...req, regions: [...req.regions, 'ap-southeast-2'] }, deployed(first), TEMPLATE, true);
     expect(wider.newInstances).toEqual({ ous: req.ous, regions: ['ap-southeast-2'] });

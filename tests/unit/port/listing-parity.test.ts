@@ -29,10 +29,12 @@ async function fromEvent(event: unknown, blueprint: string): Promise<PortEntity>
   const mine = changes.filter((c) => c.blueprint === blueprint && c.operation === 'create');
   expect(mine.length).toBeGreaterThan(0);
   const first = mine[0]?.entity;
-  return mine.reduce<PortEntity>(
-    (e, c) => ({ ...e, properties: { ...e.properties, ...c.entity.properties }, relations: { ...e.relations, ...(c.entity.relations as Record<string, string>) } }),
-    { blueprint, identifier: first?.identifier ?? '', title: first?.title ?? '', properties: {}, relations: {} },
-  );
+  const merged: PortEntity = { blueprint, identifier: first?.identifier ?? '', title: first?.title ?? '', properties: {}, relations: {} };
+  for (const c of mine) {
+    Object.assign(merged.properties, c.entity.properties);
+    Object.assign(merged.relations, c.entity.relations as Record<string, string>);
+  }
+  return merged;
 }
 
 const CASES: Array<[string, string, () => PortEntity]> = [

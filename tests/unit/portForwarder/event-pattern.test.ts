@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { buildEventPattern, loadDefinitions, pattern } = require('../../../resources/event-pattern.js');
 const { portForwarderStatements, visibilityTimeout, webhookSsmParam } = require('../../../resources/settings.js');
 import { oslsResolver } from '../resources/osls-resolver';

@@ -92,7 +92,9 @@ function world(inventory: Record<string, PortEntity[]>, access: TargetAccess, op
     },
     ...opts,
   };
-  const seed = (...entities: PortEntity[]) => entities.forEach((e) => catalog.set(`${e.blueprint}/${e.identifier}`, e));
+  const seed = (...entities: PortEntity[]) => {
+    for (const e of entities) catalog.set(`${e.blueprint}/${e.identifier}`, e);
+  };
   const has = (e: PortEntity) => catalog.has(`${e.blueprint}/${e.identifier}`);
   return { deps, catalog, deleted, listedWith, states, seed, has };
 }
@@ -167,7 +169,10 @@ describe('resyncTargets', () => {
     const w = world({ [`${A}/${REGION}`]: [queue(A, 'q')], [`${B}/${REGION}`]: [queue(B, 'q')], [`${HUB}/us-east-1`]: [] }, own);
     const searches: string[] = [];
     const search = w.deps.port.searchByRegion;
-    w.deps.port.searchByRegion = (bp, region, d) => (searches.push(`${bp} ${region}`), search(bp, region, d));
+    w.deps.port.searchByRegion = (bp, region, d) => {
+      searches.push(`${bp} ${region}`);
+      return search(bp, region, d);
+    };
     await resyncTargets(w.deps);
     expect(searches.sort()).toEqual(['sqsQueue eu-west-1', 'sqsQueue us-east-1']);
   });
@@ -187,7 +192,10 @@ describe('resyncTargets', () => {
     expect(first).toMatchObject({ complete: false, pending: [`${B}/${REGION}/aws.sqs`] });
     left = 600_000;
     const order: string[] = [];
-    w.deps.resyncTarget = (run) => (order.push(run.target.accountId), real(run));
+    w.deps.resyncTarget = (run) => {
+      order.push(run.target.accountId);
+      return real(run);
+    };
     const second = await resyncTargets(w.deps);
     expect(order).toEqual([B, A]);
     expect(second.complete).toBe(true);

@@ -20,7 +20,7 @@ function world(listings: Record<string, { entities: PortEntity[]; complete: bool
       exists: async (bp, id) => catalog.has(`${bp}/${id}`),
       remove: async (bp, ids) => {
         calls.push(`delete ${bp} ${ids.join(',')}`);
-        ids.forEach((id) => catalog.delete(`${bp}/${id}`));
+        ids.forEach((id) => { catalog.delete(`${bp}/${id}`); });
         return ids.length;
       },
     },

@@ -3,7 +3,6 @@ import FORWARDER from '../../../functions/portForwarder/settings.json';
 import { loadConfig } from '../../../functions/jiraSync/config';
 import COMMON from '../../../shared/function/settings.json';
 import { oslsResolver } from './osls-resolver';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { jiraSyncEnvironment, portForwarderEnvironment } = require('../../../resources/settings.js');
 
 /** Each function's environment in the template comes from its settings.json, defaults written once. */

@@ -1,7 +1,5 @@
 import { oslsResolver } from './osls-resolver';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parseSelection, omissions } = require('../../../resources/functions.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const orgHub = require('../../../resources/org-hub.js');
 
 const DECLARED = ['portForwarder', 'jiraSync'];

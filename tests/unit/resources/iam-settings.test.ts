@@ -1,5 +1,4 @@
 import { oslsResolver } from './osls-resolver';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { portForwarderStatements, jiraSyncStatements } = require('../../../resources/settings.js');
 
 /** Per-function IAM statements (resources/settings.js): exactly what each function uses, nothing shared. */

@@ -2,7 +2,6 @@ import RESYNC from '../../../functions/portResync/settings.json';
 import { readResyncConfig } from '../../../functions/portResync/config';
 import COMMON from '../../../shared/function/settings.json';
 import { oslsResolver } from './osls-resolver';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { portResyncEnvironment, portResyncStatements, RESYNC_READ_ACTIONS } = require('../../../resources/settings.js');
 
 /** portResync's environment and IAM, generated from functions/portResync/settings.json like the other functions'. */

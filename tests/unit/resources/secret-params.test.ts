@@ -1,5 +1,4 @@
 import { oslsResolver } from './osls-resolver';
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { checkSecretValue, checkSecretParameter, checkParameter, cliCommand } = require('../../../resources/secret-params.js');
 const { jiraSyncEnvironment, portForwarderEnvironment } = require('../../../resources/settings.js');
 const { rateSeconds, heartbeatWindow, jiraSyncHeartbeat, forwarderMaxConcurrency, alarmTopicArn } = require('../../../resources/operations.js');

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import YAML from 'yaml';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { render, OUT, RESYNC_ACTIONS, idOf } = require('../../../resources/spoke/build.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildEventPattern, loadDefinitions } = require('../../../resources/event-pattern.js');
 
 /**
@@ -20,12 +18,12 @@ const sources = Object.keys(loadDefinitions());
 /** Every string in the template outside Parameters (whose AllowedPattern/Description may describe an ARN). */
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => strings(v, out));
+  else if (Array.isArray(value)) value.forEach((v) => { strings(v, out); });
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => { strings(v, out); });
   return out;
 }
 function refs(value: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => refs(v, out));
+  if (Array.isArray(value)) value.forEach((v) => { refs(v, out); });
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       if (k === 'Ref' && typeof v === 'string') out.add(v);

@@ -12,12 +12,21 @@ function setup(answer: InvokeResult, stopping = false) {
   const samples = [{ name: 'ec2-running' }, { name: 's3-delete' }, { name: 'lambda-create' }];
   const state = {
     runs: new RunLog(),
-    offline: { invoke: async (fn: string) => (invoked.push(fn), answer) },
+    offline: {
+      invoke: async (fn: string) => {
+        invoked.push(fn);
+        return answer;
+      },
+    },
     world: { halo: { resolveIssue: (id: string) => halo.resolved.push(id), reactivateIssue: (id: string) => halo.reactivated.push(id) } },
     emitter: {
       samples,
       byName: (n: string) => samples.find((s) => s.name === n)!,
-      emit: async (picked?: Array<{ name: string }>) => (emitted.push((picked ?? [samples[0]!]).map((s) => s.name)), (picked ?? [samples[0]!]).length),
+      emit: async (picked?: Array<{ name: string }>) => {
+        const sent = picked ?? [samples[0]!];
+        emitted.push(sent.map((s) => s.name));
+        return sent.length;
+      },
     },
     sampleEffects: [
       { name: 'ec2-running', creates: [{ blueprint: 'ec2Instance', identifier: 'i-1' }], deletes: [] },

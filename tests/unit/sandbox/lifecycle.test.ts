@@ -49,10 +49,24 @@ describe('startRunning', () => {
     const calls: string[] = [];
     let resynced: (v: { ok: boolean; result: unknown }) => void = () => undefined;
     const actions = {
-      runJiraSync: async () => (calls.push('sync'), { ok: true, result: {} }),
-      scheduledJiraSync: async () => (calls.push('scheduled'), undefined),
-      runPortResync: (trigger?: string) => (calls.push(`resync ${trigger}`), new Promise<{ ok: boolean; result: unknown }>((r) => (resynced = r))),
-      emitEvent: async (name?: string) => (calls.push(`emit ${name ?? 'next'}`), 1),
+      runJiraSync: async () => {
+        calls.push('sync');
+        return { ok: true, result: {} };
+      },
+      scheduledJiraSync: async () => {
+        calls.push('scheduled');
+        return undefined;
+      },
+      runPortResync: (trigger?: string) => {
+        calls.push(`resync ${trigger}`);
+        return new Promise<{ ok: boolean; result: unknown }>((r) => {
+          resynced = r;
+        });
+      },
+      emitEvent: async (name?: string) => {
+        calls.push(`emit ${name ?? 'next'}`);
+        return 1;
+      },
     };
     const timers = startRunning(actions, { syncOnStart: true, resyncOnStart: true, periodMs: 60_000, eventEveryMs: 15_000 }, () => undefined);
     expect(calls).toEqual(['sync', 'resync start']);
@@ -75,7 +89,10 @@ describe('startRunning', () => {
       runJiraSync: () => Promise.reject(new Error('down')),
       scheduledJiraSync: async () => undefined,
       runPortResync: async () => ({ ok: false, result: undefined, error: 'ConfigError: PORT_CLIENT_ID' }),
-      emitEvent: async (name?: string) => (emitted.push(name ?? 'next'), 0),
+      emitEvent: async (name?: string) => {
+        emitted.push(name ?? 'next');
+        return 0;
+      },
     };
     const timers = startRunning(actions, { syncOnStart: true, resyncOnStart: true, periodMs: 60_000, eventEveryMs: 0 }, (what, err) => failed.push(`${what}: ${err.message}`));
     await jest.runOnlyPendingTimersAsync();
@@ -90,8 +107,14 @@ describe('startRunning', () => {
     const actions = {
       runJiraSync: async () => ({ ok: true, result: {} }),
       scheduledJiraSync: async () => undefined,
-      runPortResync: async () => (calls.push('resync'), { ok: true, result: {} }),
-      emitEvent: async (name?: string) => (calls.push(`emit ${name}`), 1),
+      runPortResync: async () => {
+        calls.push('resync');
+        return { ok: true, result: {} };
+      },
+      emitEvent: async (name?: string) => {
+        calls.push(`emit ${name}`);
+        return 1;
+      },
     };
     const timers = startRunning(actions, { syncOnStart: false, resyncOnStart: false, periodMs: 60_000, eventEveryMs: 0 }, () => undefined);
     expect(calls).toEqual(['emit creating']);

@@ -92,7 +92,7 @@ describe('deriveSubset', () => {
     expect(text.endsWith('}\n')).toBe(true);
     const lines = text.split('\n');
     expect(lines[1]).toBe('  "x-derived": {');
-    expect(lines.filter((l) => /^  "/.test(l))).toEqual(['  "x-derived": {', '  "components": {', '  "info": {', '  "openapi": "3.0.1",', '  "paths": {', '  "servers": [']);
+    expect(lines.filter((l) => /^ {2}"/.test(l))).toEqual(['  "x-derived": {', '  "components": {', '  "info": {', '  "openapi": "3.0.1",', '  "paths": {', '  "servers": [']);
   });
 
   it('names the operation the document lacks, and what it has at that path under other parameter names', () => {

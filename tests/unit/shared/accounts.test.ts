@@ -1,5 +1,5 @@
-import { ListAccountsCommand } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import type { ListAccountsCommand } from '@aws-sdk/client-organizations';
+import type { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { assumeSpokeRole, forEachTarget, resolveTargets, type ClientConfig, type Target, type TargetAccess } from '../../../shared/aws/accounts';
 
 const HUB = '111111111111';
