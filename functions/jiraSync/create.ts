@@ -46,10 +46,7 @@ export async function createAll(ctx: RunContext, creates: readonly Planned[], se
     ctx,
   );
   ctx.check();
-  const at = ctx.now();
-  const ids = creates.map((p) => p.unit.item.haloId);
-  await state.writeLedger(ids.map((haloId) => ({ entry: { haloId, state: 'intent', runId: ctx.runId, at } })));
-  const wave = new CreateWave(ctx, at, settle, failure);
+  const wave = new CreateWave(ctx, settle, failure);
   const items = creates.map((plan, i): Item => ({ plan, fields: inputs[i]!, closed: plan.actions[0]?.kind === 'create' && plan.actions[0].thenClose }));
   let rest = items;
   if (items.some((i) => i.closed) && !ctx.transitions.knows(ctx.issueTypeId, START_STATUS)) {
@@ -96,7 +93,6 @@ class CreateWave {
 
   constructor(
     private readonly ctx: RunContext,
-    private readonly at: number,
     private readonly settle: (u: Unit, r: UnitResult) => void,
     private readonly failure: (action: string, err: unknown) => UnitResult,
   ) {}
@@ -107,6 +103,12 @@ class CreateWave {
     const { ctx } = this;
     const close = withClose ? ctx.transitions.find(ctx.issueTypeId, START_STATUS, ctx.config.closeTransition) : undefined;
     const asked = items.map((i) => (i.closed && close ? close.id : undefined));
+    // The intent is stamped right before its request: a later run trusts search for these ids
+    // JIRA_SEARCH_LAG_SECONDS after this instant, so it must not predate the request (a chunk may
+    // wait for another to learn the close transition, or send a second request after its first).
+    const at = ctx.now();
+    const intents = items.map((i): LedgerEntry => ({ haloId: i.plan.unit.item.haloId, state: 'intent', runId: ctx.runId, at }));
+    await ctx.deps.state.writeLedger(intents.map((entry) => ({ entry, expiresAt: ledgerExpiry(entry, ctx.searchLagBoundMs) })));
     let answers;
     try {
       answers = await ctx.deps.jira.createTicketsWith(items.map((i, k) => ({ fields: i.fields, ...(asked[k] ? { transitionId: asked[k] } : {}) })));
@@ -133,7 +135,7 @@ class CreateWave {
         this.settle(plan.unit, { kind: 'refused', action: 'create', error: r.error });
         return;
       }
-      this.done.push({ haloId, state: 'created', runId: ctx.runId, at: this.at, ticketId: r.id, ticketKey: r.key });
+      this.done.push({ haloId, state: 'created', runId: ctx.runId, at, ticketId: r.id, ticketKey: r.key });
       ctx.summary.actions.create++;
       ctx.log.debug('created', { haloId, key: r.key, closed: r.transitioned === true });
       if (!asked[k]) this.probe ??= r.key;
