@@ -24,8 +24,8 @@ interface Item {
 }
 
 /**
- * Creates one chunk's tickets in bulk requests, between a ledger intent per Halo id (before the
- * first request) and the ledger result (after the last). A ticket for a resolved issue is created
+ * Creates one chunk's tickets in bulk requests, between a ledger intent per Halo id (written right
+ * before the request that creates it) and the ledger result (after the last). A ticket for a resolved issue is created
  * closed: the close transition from the start status goes into the bulk create. Its id is learnt
  * once per run: the first chunk with creates sends its active issues (or one resolved issue)
  * first, reads the transitions of one new ticket, then sends the rest with the id; chunks in
@@ -47,10 +47,7 @@ export async function createAll(ctx: RunContext, creates: readonly Planned[], se
     ctx,
   );
   ctx.check();
-  const at = ctx.now();
-  const ids = creates.map((p) => p.unit.item.haloId);
-  await state.writeLedger(ids.map((haloId) => ({ entry: { haloId, state: 'intent', runId: ctx.runId, at } })));
-  const wave = new CreateWave(ctx, at, settle, failure);
+  const wave = new CreateWave(ctx, settle, failure);
   let rest = items;
   if (items.some((i) => i.closed) && !ctx.transitions.knows(ctx.issueTypeId, START_STATUS)) {
     if (ctx.startTransitions) await ctx.startTransitions;
@@ -96,7 +93,6 @@ class CreateWave {
 
   constructor(
     private readonly ctx: RunContext,
-    private readonly at: number,
     private readonly settle: (u: Unit, r: UnitResult) => void,
     private readonly failure: (action: string, err: unknown) => UnitResult,
   ) {}
@@ -107,6 +103,12 @@ class CreateWave {
     const { ctx } = this;
     const close = withClose ? ctx.transitions.find(ctx.issueTypeId, START_STATUS, ctx.config.closeTransition) : undefined;
     const asked = items.map((i) => (i.closed && close ? close.id : undefined));
+    // The intent is stamped right before its request: a later run trusts search for these ids
+    // JIRA_SEARCH_LAG_SECONDS after this instant, so it must not predate the request (a chunk may
+    // wait for another to learn the close transition, or send a second request after its first).
+    const at = ctx.now();
+    const intents = items.map((i): LedgerEntry => ({ haloId: i.plan.unit.item.haloId, state: 'intent', runId: ctx.runId, at }));
+    await ctx.deps.state.writeLedger(intents.map((entry) => ({ entry, expiresAt: ledgerExpiry(entry, ctx.searchLagBoundMs) })));
     let answers: BulkCreateResult[];
     try {
       answers = await ctx.deps.jira.createTicketsWith(items.map((i, k) => ({ fields: i.fields, ...(asked[k] ? { transitionId: asked[k] } : {}) })));
@@ -135,7 +137,7 @@ class CreateWave {
         this.settle(plan.unit, { kind: 'refused', action: 'create', error: r.error });
         return;
       }
-      this.done.push({ haloId, state: 'created', runId: ctx.runId, at: this.at, ticketId: r.id, ticketKey: r.key });
+      this.done.push({ haloId, state: 'created', runId: ctx.runId, at, ticketId: r.id, ticketKey: r.key });
       ctx.summary.actions.create++;
       ctx.log.debug('created', { haloId, key: r.key, closed: r.transitioned === true });
       if (!asked[k]) this.probe ??= r.key;

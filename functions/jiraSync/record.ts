@@ -1,7 +1,7 @@
 import { reasonOf } from '../../shared/errors';
 import type { Planned, RunContext, Unit, UnitResult } from './context';
 import type { PlannedAction } from './summary';
-import { recordRefusal } from './state/rules';
+import { recordRefusal, recordWait } from './state/rules';
 import type { RetryItem } from './state/store';
 import type { Progress } from './timeline';
 
@@ -24,12 +24,12 @@ export async function recordResults(ctx: RunContext, results: ReadonlyMap<Unit, 
       report(ctx, haloId, r.action, r.error, true);
       continue;
     }
-    const reason = r.kind === 'waiting' ? r.reason : reasonOf(r.error);
-    put.push(recordRefusal(unit.retry, { haloId, action: r.action, reason, ...(r.kind === 'waiting' ? { notBeforeMs: r.untilMs } : {}) }, now, ctx.settingsHash));
     if (r.kind === 'waiting') {
+      put.push(recordWait(unit.retry, { haloId, action: r.action, reason: r.reason, untilMs: r.untilMs }, now, ctx.settingsHash));
       if (r.action === 'create') ctx.summary.retrySet.waitingForSearch++;
       continue;
     }
+    put.push(recordRefusal(unit.retry, { haloId, action: r.action, reason: reasonOf(r.error) }, now, ctx.settingsHash));
     if (r.action !== 'describe') ctx.summary.refused++;
     report(ctx, haloId, r.action, r.error, false);
   }

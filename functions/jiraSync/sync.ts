@@ -94,7 +94,9 @@ async function underLease(
     .filter((i) => !selected.has(i.haloId))
     .slice(0, config.syncMax)
     .map((retry) => ({ item: { haloId: retry.haloId, issue: { id: retry.haloId }, at: 0 }, retry }));
-  const timeline: Unit[] = selection.work.map((item, index) => ({ item, index, retry: due.some((d) => d.haloId === item.haloId) ? retryById.get(item.haloId) : undefined }));
+  // A timeline issue carries its retry-set entry even when not due: reconciled now, the entry goes
+  // (else a stale entry would wait out its backoff for nothing); failing again, it counts on.
+  const timeline: Unit[] = selection.work.map((item, index) => ({ item, index, retry: retryById.get(item.haloId) }));
   if (due.length) log.info('retrying the due items of the retry set first', { due: due.length });
 
   const progress = new Progress(selection.work);

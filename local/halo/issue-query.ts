@@ -92,7 +92,12 @@ export function nextPageUrl(baseUrl: string, query: Query, page: number, perPage
   return `${baseUrl}/v3/issues?${params.toString()}`;
 }
 
-/** Cache key for a listing: the query minus `page`, so all pages of one run share a snapshot. */
+/**
+ * Cache key for a listing: the query minus `page` and `per_page`, so all pages of one run share a
+ * snapshot. `per_page` is left out because the first page often comes without it while the next
+ * links spell it out: keyed apart, page 2 of a later listing with the same `since` (a run after a
+ * killed run) would be served from the earlier listing's stale snapshot, losing changed issues.
+ */
 export function listingKey(query: Query): string {
-  return JSON.stringify(Object.entries(query).filter(([k]) => k !== 'page').sort(([a], [b]) => (a < b ? -1 : 1)));
+  return JSON.stringify(Object.entries(query).filter(([k]) => k !== 'page' && k !== 'per_page').sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -48,14 +48,34 @@ export function retryDelayMs(attempts: number): number {
 }
 
 /** The retry-set entry after one more failure of `action` (a first failure when `previous` is undefined). */
-export function recordRefusal(previous: RetryItem | undefined, failure: { haloId: string; action: string; reason: string; notBeforeMs?: number }, nowMs: number, settingsHash: string): RetryItem {
+export function recordRefusal(previous: RetryItem | undefined, failure: { haloId: string; action: string; reason: string }, nowMs: number, settingsHash: string): RetryItem {
   const attempts = (previous?.attempts ?? 0) + 1;
   return {
     haloId: failure.haloId,
     action: failure.action,
     reason: failure.reason,
     attempts,
-    nextTryAt: Math.max(nowMs + retryDelayMs(attempts), failure.notBeforeMs ?? 0),
+    nextTryAt: nowMs + retryDelayMs(attempts),
+    settingsHash,
+    firstFailedAt: previous?.firstFailedAt ?? nowMs,
+    lastFailedAt: nowMs,
+  };
+}
+
+/**
+ * The retry-set entry of an item that waits for a known moment rather than failing: a create
+ * whose earlier answer was lost waits until search can be trusted for it (`untilMs`), a bulk
+ * transition Jira had not reported waits for the next run. Due exactly then: a wait is not a
+ * failed attempt, so it neither counts as one nor backs off (a create killed again and again
+ * between Jira applying it and its answer must not wait 15 min, then hours, for search).
+ */
+export function recordWait(previous: RetryItem | undefined, wait: { haloId: string; action: string; reason: string; untilMs: number }, nowMs: number, settingsHash: string): RetryItem {
+  return {
+    haloId: wait.haloId,
+    action: wait.action,
+    reason: wait.reason,
+    attempts: previous?.attempts ?? 1,
+    nextTryAt: wait.untilMs,
     settingsHash,
     firstFailedAt: previous?.firstFailedAt ?? nowMs,
     lastFailedAt: nowMs,

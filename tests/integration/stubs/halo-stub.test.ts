@@ -115,6 +115,21 @@ describe('Halo stand-in', () => {
       expect(again.issues).toHaveLength(31);
     });
 
+    it('a new listing (first page without per_page, as jiraSync asks) never gets pages of an earlier one', async () => {
+      stub.seed(demoIssues(400, 6));
+      const since = '2026-11-05T00:00:00Z';
+      const query = `/v3/issues?${ALL}&since=${since}`;
+      const before = await listAll(get, query);
+      expect(before.nexts.length).toBeGreaterThan(0); // several pages
+      // Issues older than `since` are found again: the same query now lists them too (a run after a killed one).
+      const older = stub.issues().filter((i) => lastChangeOf(i) < haloInstant(since)!).slice(0, 40);
+      for (const i of older) stub.reactivateIssue(i.id, new Date('2026-12-01T00:00:00Z'));
+      const expected = stub.issues().filter((i) => lastChangeOf(i) >= haloInstant(since)!).map((i) => i.id).sort();
+      const after = await listAll(get, query);
+      expect(after.issues.map((i) => i.id).sort()).toEqual(expected);
+      expect(expected).toHaveLength(before.issues.length + 40);
+    });
+
     it('filters by since (last change ≥ since), status, asset state and critical', async () => {
       const data = demoIssues(200, 5);
       stub.seed(data);

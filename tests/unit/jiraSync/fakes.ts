@@ -1,4 +1,4 @@
-import { HttpError } from '../../../shared/errors';
+import { HttpError, RetryableError } from '../../../shared/errors';
 import type { HaloApi } from '../../../functions/jiraSync/clients/halo';
 import type { BulkCreateResult, BulkMove, BulkTransitionOutcome, CreateScreen, JiraApi, NewTicket, TicketDetail, TicketNow, Transition } from '../../../functions/jiraSync/clients/jira';
 import { markersIn } from '../../../functions/jiraSync/clients/jira-replies';
@@ -49,6 +49,8 @@ interface FakeTicket {
   updated: string;
   fields: Record<string, unknown>;
   comments: unknown[];
+  /** When it was created, on the search-lag clock (when one is set). */
+  createdAt?: number;
 }
 
 const WORKFLOW: Record<string, Array<{ id: string; name: string; to: string }>> = {
@@ -75,11 +77,15 @@ export class FakeJira implements JiraApi {
   failCreate?: Error;
   failCreateFor = new Set<string>();
   fatal?: Error;
+  /** Search lags behind creates: a ticket shows up `ms` after its creation, unless reconciled (reconcileIssues). */
+  searchLag?: { now: () => number; ms: number };
+  /** The next this many bulk create requests are applied, but their answer is lost (a 502 instead). */
+  loseCreateAnswers = 0;
   private seq = 0;
   private clock = Date.parse('2026-11-20T12:00:00Z');
 
   add(haloId: string, status: string, updated?: string): FakeTicket {
-    const t: FakeTicket = { id: String(10000 + ++this.seq), key: `SEC-${this.seq}`, status, updated: updated ?? this.tick(), fields: { customfield_10050: haloId }, comments: [] };
+    const t: FakeTicket = { id: String(10000 + ++this.seq), key: `SEC-${this.seq}`, status, updated: updated ?? this.tick(), fields: { customfield_10050: haloId }, comments: [], createdAt: this.searchLag?.now() };
     this.tickets.push(t);
     return t;
   }
@@ -102,11 +108,13 @@ export class FakeJira implements JiraApi {
     this.guard('createmeta');
     return { issueType: { id: BUG, name: issueTypeName }, fields: JIRA_FIELDS.map((f) => ({ fieldId: f.id, name: f.name, schema: f.schema })) };
   }
-  async findTicketDetails(idField: ResolvedField, haloIds: readonly string[]): Promise<TicketDetail[]> {
+  async findTicketDetails(idField: ResolvedField, haloIds: readonly string[], reconcile: readonly string[] = []): Promise<TicketDetail[]> {
     this.guard('search');
     const wanted = new Set(haloIds);
+    const lag = this.searchLag;
+    const visible = (t: FakeTicket): boolean => !lag || t.createdAt === undefined || t.createdAt <= lag.now() - lag.ms || reconcile.includes(t.id);
     return this.tickets
-      .filter((t) => wanted.has(haloIdOf(t.fields[idField.id]) ?? ''))
+      .filter((t) => wanted.has(haloIdOf(t.fields[idField.id]) ?? '') && visible(t))
       .map((t) => {
         const status = this.staleStatus.get(t.key) ?? t.status;
         return {
@@ -119,7 +127,9 @@ export class FakeJira implements JiraApi {
   async createTicketsWith(list: readonly NewTicket[]): Promise<BulkCreateResult[]> {
     this.guard('create');
     if (this.failCreate) throw this.failCreate;
-    return list.map(({ fields, transitionId }): BulkCreateResult => {
+    const lost = this.loseCreateAnswers > 0;
+    if (lost) this.loseCreateAnswers--;
+    const answers = list.map(({ fields, transitionId }): BulkCreateResult => {
       if (this.failCreateFor.has(String(fields.customfield_10050))) return { ok: false, error: new Error('Field customfield_10061: option invalid'), transitionRefused: false };
       const tr = transitionId === undefined ? undefined : WORKFLOW.Open!.find((x) => x.id === transitionId);
       if (transitionId !== undefined && (!tr || this.refuseCreateTransition || this.refuseCreateTransitionFor.has(String(fields.customfield_10050)))) return { ok: false, error: refusedTransition(transitionId, 'Open'), transitionRefused: true };
@@ -128,6 +138,8 @@ export class FakeJira implements JiraApi {
       this.writes.push(`create ${t.key}${tr ? ` ${tr.name}` : ''}`);
       return { ok: true, id: t.id, key: t.key, ...(tr ? { transitioned: true } : {}) };
     });
+    if (lost) throw new RetryableError('jira answered 502 (the tickets were created)', { status: 502 });
+    return answers;
   }
   async bulkTransition(moves: readonly BulkMove[]): Promise<BulkTransitionOutcome> {
     this.guard('bulkTransition');

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../../functions/jiraSync/config';
 import { canonicalHaloId, haloIdForms } from '../../../functions/jiraSync/clients/jira';
-import { createGate, DAY, isDue, leaseFree, ledgerExpiry, recordRefusal, retryDelayMs, settingsHash } from '../../../functions/jiraSync/state/rules';
+import { createGate, DAY, isDue, leaseFree, ledgerExpiry, recordRefusal, recordWait, retryDelayMs, settingsHash } from '../../../functions/jiraSync/state/rules';
 
 /** The pure rules of the sync state: ledger gate, retry backoff, lease; no server. */
 const T = Date.parse('2026-11-20T12:00:00Z');
@@ -31,12 +31,25 @@ describe('retry backoff', () => {
     expect([1, 2, 3, 4, 5, 20].map(retryDelayMs)).toEqual([0, 15 * 60_000, 30 * 60_000, 60 * 60_000, 120 * 60_000, DAY]);
   });
 
-  it('counts attempts, keeps the first failure time, never earlier than a given floor', () => {
+  it('counts attempts, keeps the first failure time', () => {
     const first = recordRefusal(undefined, { haloId: 'h', action: 'create', reason: 'x' }, T, 'hash');
     expect(first).toMatchObject({ attempts: 1, nextTryAt: T, firstFailedAt: T });
     const second = recordRefusal(first, { haloId: 'h', action: 'create', reason: 'y' }, T + 5, 'hash');
     expect(second).toMatchObject({ attempts: 2, nextTryAt: T + 5 + 15 * 60_000, firstFailedAt: T, reason: 'y' });
-    expect(recordRefusal(undefined, { haloId: 'h', action: 'create', reason: 'w', notBeforeMs: T + LAG }, T, 'hash').nextTryAt).toBe(T + LAG);
+  });
+
+  it('a wait (a create waiting for search) is due exactly when search is trusted, however often it waited: no backoff', () => {
+    const w1 = recordWait(undefined, { haloId: 'h', action: 'create', reason: 'w', untilMs: T + LAG }, T, 'hash');
+    expect(w1).toMatchObject({ attempts: 1, nextTryAt: T + LAG, firstFailedAt: T });
+    // Retried when due, the create was sent again and its answer lost again: a new intent, a new wait.
+    let w = w1;
+    for (let k = 1; k <= 5; k++) w = recordWait(w, { haloId: 'h', action: 'create', reason: 'w', untilMs: T + (k + 1) * LAG }, T + k * LAG + 1, 'hash');
+    expect(w).toMatchObject({ attempts: 1, nextTryAt: T + 6 * LAG, firstFailedAt: T });
+    // A refusal after waits backs off from the refusals counted so far, not from the waits.
+    expect(recordRefusal(w, { haloId: 'h', action: 'create', reason: 'r' }, T, 'hash')).toMatchObject({ attempts: 2, nextTryAt: T + 15 * 60_000 });
+    // A wait after refusals keeps their count (the next refusal backs off further) but is due at its moment.
+    const refused = recordRefusal(recordRefusal(undefined, { haloId: 'h', action: 'create', reason: 'r' }, T, 'hash'), { haloId: 'h', action: 'create', reason: 'r' }, T, 'hash');
+    expect(recordWait(refused, { haloId: 'h', action: 'create', reason: 'w', untilMs: T + LAG }, T, 'hash')).toMatchObject({ attempts: 2, nextTryAt: T + LAG });
   });
 
   it('due when its time has come or the settings changed', () => {

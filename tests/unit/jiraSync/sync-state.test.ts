@@ -178,3 +178,72 @@ describe('ambiguous writes are settled in the run', () => {
     expect([r.failures, t.comments.length, r.actions.comment]).toEqual([[], 1, 1]);
   });
 });
+
+describe('creates whose answer was lost (a run killed between Jira applying a create and its answer)', () => {
+  const MIN = 60_000;
+
+  it('a create lost again after its wait is due when search is trusted for the new intent, not after a retry backoff', async () => {
+    const s = setup();
+    const a = active(1);
+    const b = active(2);
+    s.halo.put(a, b);
+    s.jira.add(b.id, 'Open'); // long-standing; b only moves the checkpoint past a
+    s.jira.searchLag = { now: () => s.clock.now, ms: 5 * MIN }; // below the bound (JIRA_SEARCH_LAG_SECONDS: 10 min)
+    // Run 1: the create answered 502 without being applied (like a run killed after its intent).
+    s.jira.failCreate = new RetryableError('jira answered 502', { status: 502 });
+    await s.run();
+    s.jira.failCreate = undefined;
+    // Run 2: the intent has no answer: a waits, durably in the retry set, and the checkpoint passes it.
+    s.clock.now += MIN;
+    expect((await s.run()).retrySet).toMatchObject({ waitingForSearch: 1, size: 1 });
+    // Run 3, due: search shows no ticket, the create goes again; Jira applies it, the answer is lost.
+    s.clock.now += 10 * MIN;
+    s.jira.loseCreateAnswers = 1;
+    const sent = s.clock.now;
+    await s.run();
+    expect(s.jira.byHalo(a.id)).toHaveLength(1);
+    // Run 4: a new unanswered intent: a waits again, until search is trusted for it (no 15-minute backoff).
+    s.clock.now += MIN;
+    expect((await s.run()).retrySet.waitingForSearch).toBe(1);
+    expect(s.state.retry.get(a.id)).toMatchObject({ nextTryAt: sent + 10 * MIN, attempts: 1 });
+    // Run 5, then: due, search shows the ticket: adopted, not created again.
+    s.clock.now = sent + 10 * MIN;
+    const r5 = await s.run();
+    expect([r5.actions.create, r5.retrySet.due, r5.retrySet.resolved, r5.retrySet.size]).toEqual([0, 1, 1, 0]);
+    expect(s.jira.byHalo(a.id)).toHaveLength(1);
+  });
+
+  it('an issue reconciled from the checkpoint timeline leaves the retry set even when its entry was not due yet', async () => {
+    const s = setup();
+    const a = active(1);
+    s.halo.put(a, active(2));
+    s.jira.failCreateFor.add(a.id);
+    await s.run();
+    await s.run(); // refused twice: backed off for 15 min
+    expect(s.state.retry.get(a.id)).toMatchObject({ attempts: 2, nextTryAt: s.clock.now + 15 * MIN });
+    // Jira accepts it now, and Halo saw a again: the timeline brings it before its entry is due.
+    s.jira.failCreateFor.clear();
+    s.halo.put({ ...a, last_seen_at: at(3) });
+    const r = await s.run();
+    expect(s.jira.byHalo(a.id)).toHaveLength(1);
+    expect([r.retrySet.due, r.retrySet.resolved, r.retrySet.size, s.state.retry.size]).toEqual([0, 1, 0, 0]);
+  });
+
+  it('each create intent is stamped right before its own request: the search-lag bound counts from when Jira may apply it', async () => {
+    const s = setup({ chunkSize: 4 });
+    s.halo.put(active(1), resolved(2), resolved(3), active(4));
+    const create = s.jira.createTicketsWith.bind(s.jira);
+    const requests: Array<{ sentAt: number; intents: Array<number | string> }> = [];
+    s.jira.createTicketsWith = async (list) => {
+      const entries = list.map((t) => s.state.ledger.get(String(t.fields.customfield_10050))?.entry);
+      requests.push({ sentAt: s.clock.now, intents: entries.map((e) => (e?.state === 'intent' ? e.at : String(e?.state))) });
+      s.clock.now += MIN; // a slow Jira: each request takes a minute
+      return create(list);
+    };
+    await s.run();
+    // The active issues first (the close transition is learnt from one of them), then the resolved ones created closed.
+    expect(requests.map((r) => r.intents.length)).toEqual([2, 2]);
+    for (const r of requests) expect(r.intents).toEqual(r.intents.map(() => r.sentAt));
+    expect(s.jira.tickets.map((t) => t.status).sort()).toEqual(['Closed', 'Closed', 'Open', 'Open']);
+  });
+});
