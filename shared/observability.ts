@@ -18,5 +18,3 @@ export function count(name: string, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
 }
 
-// Kept where function code already imports it from here; the one URL redactor is shared/redact.ts.
-export { redactSecretUrl } from './redact';

@@ -3,7 +3,7 @@ import type { Invocation } from '../../shared/function/handler';
 import { lambdaDeadline } from '../../shared/http/retry';
 import type { Secrets } from '../../shared/middleware/secrets';
 import { count, logger } from '../../shared/observability';
-import { PortIngestClient } from './clients/port-ingest';
+import { PortIngestClient } from '../../shared/port-ingest';
 import { readPortWebhook, type ForwarderConfig, type WebhookSecret } from './config';
 import { SqsDeadLetterQueue } from './dead-letter';
 import { forwardRecords } from './forward';

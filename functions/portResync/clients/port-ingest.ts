@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { HttpClient } from '../../../shared/http/client';
 import type { Deadline, RetryPolicy } from '../../../shared/http/retry';
-import { redactSecretUrl } from '../../../shared/observability';
-import { SIGNATURE, signatureOf } from '../../../shared/webhook-signature';
+import { PortIngestClient } from '../../../shared/port-ingest';
 import type { PortEntity } from '../../../port/mappings/definitions';
 
 /**
  * Writes through the webhook's ingest URL as pre-formatted entities (the webhook's entity
  * mappings write each key an item has, and nothing else): up to 500 items and 512 KiB per
  * request, the same envelope as the forwarder's (`{id, source, items}`; the id is unique per
- * request, so Port's de-duplication by `.body.id` never drops a resync write).
+ * request, so Port's de-duplication by `.body.id` never drops a resync write). The HTTP side,
+ * signing included, is the forwarder's client (shared/port-ingest.ts).
  */
 const INGEST_SOURCE = 'halo-jira-port/portResync';
 const INGEST_MAX_ITEMS = 500;
 const INGEST_MAX_BYTES = 512 * 1024;
 
-export interface PortIngestOptions {
+export interface IngestWriterOptions {
   webhookUrl: string;
   /** The webhook's signing secret: Port refuses unsigned requests once the webhook has one. */
   signingSecret?: string;
@@ -25,26 +24,23 @@ export interface PortIngestOptions {
 }
 
 export class PortIngestWriter {
-  private readonly http: HttpClient;
+  private readonly ingest: PortIngestClient;
   requests = 0;
 
-  constructor(private readonly opts: PortIngestOptions) {
-    this.http = new HttpClient({ service: 'port-ingest', timeoutMs: opts.timeoutMs, maxSockets: 4, policy: opts.policy, redact: redactSecretUrl, onRetry: opts.onRetry });
+  constructor(opts: IngestWriterOptions) {
+    this.ingest = new PortIngestClient({ ...opts, maxSockets: 4 });
   }
 
   /** Ingest answers 202 before writing: per-entity failures show in Port's event log, not here. */
   async upsert(entities: readonly PortEntity[], deadline: Deadline): Promise<void> {
     for (const body of requestBodies(entities)) {
       this.requests += 1;
-      const data = Buffer.from(body);
-      // Signed over the exact bytes sent, as the forwarder signs (shared/webhook-signature.ts).
-      const signature: Record<string, string> = this.opts.signingSecret ? { [SIGNATURE.headerName]: signatureOf(data, this.opts.signingSecret) } : {};
-      await this.http.request({ method: 'POST', url: this.opts.webhookUrl, data, headers: { 'content-type': 'application/json', ...signature }, deadline });
+      await this.ingest.post({ body }, deadline);
     }
   }
 
   close(): void {
-    this.http.close();
+    this.ingest.close();
   }
 }
 

@@ -1,13 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { RetryableError } from '../../../shared/errors';
-import { HttpClient } from '../../../shared/http/client';
-import type { Deadline, RetryPolicy } from '../../../shared/http/retry';
-import { redactSecretUrl } from '../../../shared/observability';
-import type { IngestRequest } from '../batching';
-import type { PortIngest } from '../forward';
-import { SIGNATURE, signatureOf } from '../../../shared/webhook-signature';
+import { RetryableError } from './errors';
+import { HttpClient } from './http/client';
+import type { Deadline, RetryPolicy } from './http/retry';
+import { redactSecretUrl } from './redact';
+import { SIGNATURE, signatureOf } from './webhook-signature';
 
-/** Port's webhook ingest endpoint (`PORT_WEBHOOK_URL`, which embeds the webhook key). */
+/**
+ * Port's webhook ingest endpoint (`PORT_WEBHOOK_URL`, which embeds the webhook key): the one client
+ * for it, used by the forwarder (event batches) and portResync (pre-formatted entities).
+ */
 export interface PortIngestOptions {
   webhookUrl: string;
   /** When set, every request carries the HMAC of its body (webhook `security` in Port). */
@@ -23,7 +24,7 @@ interface Attempts {
   lastReason?: string;
 }
 
-export class PortIngestClient implements PortIngest {
+export class PortIngestClient {
   private readonly http: HttpClient;
   private readonly attempts = new AsyncLocalStorage<Attempts>();
 
@@ -42,7 +43,8 @@ export class PortIngestClient implements PortIngest {
     });
   }
 
-  async post(req: IngestRequest, deadline: Deadline): Promise<void> {
+  /** One request: `body` is the exact wire JSON (`{id, source, items}`); resolves on 2xx. */
+  async post(req: { body: string }, deadline: Deadline): Promise<void> {
     // A Buffer is sent as is: the body is already the exact wire JSON, and the signature covers these bytes.
     const body = Buffer.from(req.body);
     const signature: Record<string, string> = this.opts.signingSecret ? { [SIGNATURE.headerName]: signatureOf(body, this.opts.signingSecret) } : {};
@@ -58,5 +60,9 @@ export class PortIngestClient implements PortIngest {
       }
       throw err;
     }
+  }
+
+  close(): void {
+    this.http.close();
   }
 }
