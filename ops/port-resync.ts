@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createProgram, EXIT, main, onRun, parse, PartialError, runProgram, withEnvFile, type Io } from '../shared/cli';
+import { createProgram, envFileOption, EXIT, type Io, main, onRun, parse, PartialError, runProgram, withEnvFile } from '../shared/cli';
 import { ConfigError } from '../shared/errors';
 import { secretNames, secretSources } from '../shared/function/settings';
 import { Secrets, ssmParameters, type ParameterReader } from '../shared/middleware/secrets';
@@ -35,7 +35,7 @@ export function resyncProgram(io: Io, deps: ResyncDeps = {}): Command {
       { command: 'npm run port:resync -- --json', does: 'the result as one JSON object' },
     ],
   }, io)
-    .option('--env-file <path>', 'fill PORT_CLIENT_ID / PORT_CLIENT_SECRET / AWS_REGION… from this file when the environment does not set them')
+    .addOption(envFileOption('PORT_CLIENT_ID / PORT_CLIENT_SECRET / AWS_REGION…'))
     .option('--sources <list>', 'comma-separated event sources (default: EVENT_SOURCES, or all)', parse.list)
     .option('--minutes <n>', 'time box; an unfinished resync continues on the next run', parse.positiveInt, 15)
     .option('--json', 'print the result as JSON');

@@ -6,7 +6,7 @@ import { loadConfig } from '../../functions/jiraSync/config';
 import { ConfigError } from '../../shared/errors';
 import { deadlineIn } from '../../shared/http/retry';
 import { decryptOrPlain } from '../../shared/middleware/secrets';
-import { createProgram, EXIT, onRun, runProgram, UsageError, withEnvFile, type Io } from '../../shared/cli';
+import { createProgram, envFileOption, EXIT, type Io, onRun, runProgram, UsageError, withEnvFile } from '../../shared/cli';
 import { runChecks, type CheckResult } from './checks';
 
 /** `npm run jira:doctor [-- --env-file .env] [--json]`: see docs/operations.md. */
@@ -30,7 +30,7 @@ export function doctorProgram(io: Io): Command {
       { command: 'npm run jira:doctor -- --stage prod --region eu-west-1 --json', does: 'KMS/SSM secrets of stage prod; JSON report' },
     ],
   }, io)
-    .option('--env-file <path>', 'fill variables the environment does not set from this KEY=value file')
+    .addOption(envFileOption())
     .option('--stage <stage>', 'stage whose jiraSync function name is the KMS encryption context of encrypted secrets', 'dev')
     .option('--region <region>', 'AWS region for SSM/KMS secrets (default: AWS_REGION)')
     .option('--json', 'machine-readable output');

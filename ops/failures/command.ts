@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DynamoState } from '../../functions/jiraSync/state/dynamodb';
 import type { SyncStateStore } from '../../functions/jiraSync/state/store';
 import { EnvReader } from '../../shared/config/env';
-import { addCommand, createProgram, EXIT, main, onRun, runProgram, UsageError, withEnvFile, type Io } from '../../shared/cli';
+import { addCommand, createProgram, envFileOption, EXIT, type Io, main, onRun, runProgram, UsageError, withEnvFile } from '../../shared/cli';
 import { failuresTable, forgetFailures, listFailures, retryFailures } from './commands';
 
 /**
@@ -29,7 +29,7 @@ const DEFAULT_TABLE = 'halo-jira-port-sync-state';
 function withCommon(cmd: Command): Command {
   return cmd
     .option('--table <name>', `the state table (the stack output; default JIRA_SYNC_STATE_TABLE, else ${DEFAULT_TABLE})`)
-    .option('--env-file <path>', 'fill variables the environment does not set from this KEY=value file');
+    .addOption(envFileOption());
 }
 
 function storeFor(opts: Common, io: Io, deps: FailuresDeps): SyncStateStore {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EnvReader } from '../../shared/config/env';
-import { AuthError, createProgram, EXIT, main, onRun, parse, PartialError, runProgram, UsageError, withEnvFile, type Io } from '../../shared/cli';
+import { AuthError, createProgram, envFileOption, EXIT, type Io, main, onRun, parse, PartialError, runProgram, UsageError, withEnvFile } from '../../shared/cli';
 import { createInstances, createStackSet, listInstances, orgClients, readOrgState, updateStackSet, waitForOperation, type OrgClients } from './aws';
 import { checkRequest, equivalentCommands, planOrgInstall, type OrgInstallRequest } from './plan';
 
@@ -56,7 +56,7 @@ export function orgProgram(io: Io, deps: OrgDeps = {}): Command {
     },
     io,
   )
-    .option('--env-file <path>', 'fill ORG_EXTERNAL_ID (and AWS_*) from this file when the environment does not set them')
+    .addOption(envFileOption('ORG_EXTERNAL_ID (and AWS_*)'))
     .option('--stage <stage>', 'Serverless stage of the hub', 'dev')
     .option('--hub-region <region>', 'region of the hub stack (default AWS_REGION)')
     .requiredOption('--regions <list>', 'regions of every spoke, comma-separated', parse.list)

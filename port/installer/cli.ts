@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { EnvReader } from '../../shared/config/env';
-import { AuthError, createProgram, main, NotFoundError, onRun, parse, PartialError, runProgram, withEnvFile, type Io } from '../../shared/cli';
+import { AuthError, createProgram, envFileOption, type Io, main, NotFoundError, onRun, parse, PartialError, runProgram, withEnvFile } from '../../shared/cli';
 import { loadSources } from '../mappings/build';
 import { BlueprintConflictError, DeployError, install, type InstallOptions } from './install';
 import { PortApiError } from './port-api';
@@ -40,7 +40,7 @@ export function installProgram(io: Io, deploy?: Deploy): Command {
       { command: 'npm run port:install -- --stage prod --webhook-url-param /team/port/url --webhook-secret-param /team/port/secret', does: 'store the ingest URL and signing secret under these SSM names' },
     ],
   }, io)
-    .option('--env-file <path>', 'fill PORT_CLIENT_ID / PORT_CLIENT_SECRET from this file when the environment does not set them')
+    .addOption(envFileOption('PORT_CLIENT_ID / PORT_CLIENT_SECRET'))
     .option('--port-base-url <url>', 'Port API (api.port.io, api.us.port.io, legacy api.getport.io)', 'https://api.port.io')
     .option('--integration-id <id>', 'existing Port integration record to update')
     .option('--webhook <id|url>', 'webhook identifier, ingest URL, or …/webhooks/<id> URL', 'aws_ingest')

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
 import { UsageError } from './exit';
 
 /**
@@ -7,6 +8,11 @@ import { UsageError } from './exit';
  * file; the file only fills what is unset. Empty counts as unset, as in the config schema.
  */
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** The `--env-file` option every command offers; `names` says what the file typically holds. */
+export function envFileOption(names = 'variables'): Option {
+  return new Option('--env-file <path>', `fill ${names} from this KEY=value file where the environment does not set them`);
+}
 
 /** The environment a command reads: `env`, with the file's values where `env` has none. */
 export function withEnvFile(env: Env, file: string | undefined): Env {

@@ -1,5 +1,5 @@
 /** The CLI kit every command is built on: see CONTRIBUTING.md "Add a command". */
-export { parseEnvFile, withEnvFile } from './env-file';
+export { envFileOption, parseEnvFile, withEnvFile } from './env-file';
 export { AuthError, EXIT, exitCodeFor, NotFoundError, PartialError, UsageError } from './exit';
 export type { Io } from './io';
 export { addCommand, createProgram, examplesOf, main, onRun, parse, runProgram } from './program';
